@@ -1,0 +1,124 @@
+"""The document model: a composed brief, ready for any template.
+
+Plain frozen dataclasses, no behaviour beyond display helpers. Templates see
+exactly these names (documented in README, "What templates see"), which is
+what lets StrictUndefined turn a typo into an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    source_id: str
+    text: str  # e.g. 'The Astana Times, "Kazakhstan Pushes…", paragraph 12'
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dataset item as a brief shows it."""
+
+    id: str
+    kind: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class FactEntry(Entry):
+    text: str
+
+
+@dataclass(frozen=True)
+class QuoteEntry(Entry):
+    text: str
+    speaker: str
+    role: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class PersonEntry(Entry):
+    name: str
+    role: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class NamedEntry(Entry):
+    """Organisations, states and workstreams: a name and an optional note."""
+
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EventEntry(Entry):
+    name: str
+    place: str | None
+    when: str  # the date with the precision the source has, or a statement that it gives none
+
+
+@dataclass(frozen=True)
+class FigureEntry(Entry):
+    label: str
+    value: str  # "96", "more than 27"
+    unit: str
+
+
+@dataclass(frozen=True)
+class QuestionAnswer:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    kind: str
+    paragraphs: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+    facts: tuple[FactEntry, ...] = ()
+    quotes: tuple[QuoteEntry, ...] = ()
+    people: tuple[PersonEntry, ...] = ()
+    organisations: tuple[NamedEntry, ...] = ()
+    states: tuple[NamedEntry, ...] = ()
+    workstreams: tuple[NamedEntry, ...] = ()
+    events: tuple[EventEntry, ...] = ()
+    figures: tuple[FigureEntry, ...] = ()
+    questions: tuple[QuestionAnswer, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: str
+    title: str
+    subject: str
+    audience: str
+    date: dt.date
+    reference: str
+    marking: str
+    language: str
+    addressee: str
+    department: str
+    contact: Contact
+    critical_date: dt.date | None  # None: routine
+    critical_reason: str | None
+    page_budget: int | None
+    formats: tuple[str, ...]
+    keywords: tuple[str, ...]
+    sections: tuple[Section, ...] = field(default=())
+
+    def sections_of(self, *kinds: str) -> tuple[Section, ...]:
+        """The sections of these kinds, in spec order (for templates that regroup)."""
+        return tuple(section for section in self.sections if section.kind in kinds)

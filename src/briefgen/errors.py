@@ -1,0 +1,56 @@
+"""One exception family for everything a user can fix.
+
+A :class:`Problem` is one located message (``file:line:col: error: message``).
+A :class:`BriefgenError` carries one or more problems; the command line prints
+them and exits 1 without a traceback. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    file: Path | str | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = str(self.file)
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return f"{where}{self.severity}: {self.message}"
+
+
+@dataclass
+class BriefgenError(Exception):
+    """A user error: bad spec, bad data, bad template, unwritable path."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+    """A ``; did you mean 'x'?`` suffix, or the empty string."""
+    close = get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,202 @@
+"""Stage 1 — load the curated dataset and prove it sound.
+
+:func:`load_dataset` reads the dataset YAML, validates its shape, then checks
+what a shape cannot: ids are unique, references resolve, tags are declared,
+every locator lies inside its source, and every quote stands word for word in
+the paragraph it cites. All problems are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced
+from briefgen.errors import BriefgenError, Problem, did_you_mean
+from briefgen.sources import normalise_space, read_paragraphs
+from briefgen.validation import validate_document
+from briefgen.yamlsource import YamlDocument, read_yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_DATASET = DATA_DIR / "ihl-global-initiative.yaml"
+MAX_DATASET_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+
+# Which kind each reference field points to (field name → item kind).
+REFERENCE_FIELDS = {
+    "source": "sources",
+    "speaker": "people",
+    "organisation": "organisations",
+    "organisations": "organisations",
+    "state": "states",
+    "states": "states",
+    "people": "people",
+    "workstreams": "workstreams",
+    "event": "events",
+    "derived_from": "figures",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated dataset with lookups by kind and id."""
+
+    content: DatasetFile
+    path: Path
+    paragraphs: dict[str, list[str]]  # source id → its numbered paragraphs
+
+    def items(self, kind: str) -> tuple[Any, ...]:
+        return getattr(self.content, kind)
+
+    @cached_property
+    def by_id(self) -> dict[str, Any]:
+        return {item.id: item for kind in ITEM_KINDS for item in self.items(kind)}
+
+    @cached_property
+    def kind_of(self) -> dict[str, str]:
+        return {item.id: kind for kind in ITEM_KINDS for item in self.items(kind)}
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.content.tags
+
+    def ids(self, kind: str) -> list[str]:
+        return [item.id for item in self.items(kind)]
+
+    def get(self, item_id: str) -> Any:
+        return self.by_id[item_id]
+
+
+def load_dataset(path: Path | None = None, *, sources_dir: Path | None = None) -> Dataset:
+    """Read and check the dataset; raise :class:`BriefgenError` listing every problem.
+
+    ``sources_dir`` checks the quotes against source texts in another folder
+    (for instance the originals the dataset was curated from).
+    """
+    path = Path(path or DEFAULT_DATASET)
+    doc = read_yaml(path, max_bytes=MAX_DATASET_BYTES, max_depth=MAX_DEPTH)
+    content, problems = validate_document(DatasetFile, doc)
+    if content is None:
+        raise BriefgenError(problems)
+    paragraphs, problems = read_source_texts(content, doc, sources_dir or path.parent)
+    problems += check_dataset(content, doc, paragraphs)
+    if any(p.severity == "error" for p in problems):
+        raise BriefgenError(problems)
+    return Dataset(content, path, paragraphs)
+
+
+def read_source_texts(
+    content: DatasetFile, doc: YamlDocument, folder: Path
+) -> tuple[dict[str, list[str]], list[Problem]]:
+    paragraphs: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for index, source in enumerate(content.sources):
+        # A folder given by the user holds the files by name; ours keeps the relative path.
+        text_path = folder / source.file
+        if not text_path.exists():
+            text_path = folder / Path(source.file).name
+        try:
+            paragraphs[source.id] = read_paragraphs(text_path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            problems.append(
+                doc.problem(("sources", index, "file"), f"cannot read {text_path}: {reason}")
+            )
+    return paragraphs, problems
+
+
+def walk_items(content: DatasetFile) -> Iterator[tuple[str, int, Any]]:
+    for kind in ITEM_KINDS:
+        for index, item in enumerate(getattr(content, kind)):
+            yield kind, index, item
+
+
+def check_dataset(
+    content: DatasetFile, doc: YamlDocument, paragraphs: dict[str, list[str]]
+) -> list[Problem]:
+    problems = check_unique_ids(content, doc)
+    known = {kind: {item.id for item in getattr(content, kind)} for kind in ITEM_KINDS}
+    for kind, index, item in walk_items(content):
+        where = (kind, index)
+        problems += check_references(item, where, known, doc)
+        problems += check_tags(item, where, content.tags, doc)
+        if isinstance(item, Sourced) and item.source in paragraphs:
+            problems += check_locator(item, where, paragraphs[item.source], doc)
+    return problems
+
+
+def check_unique_ids(content: DatasetFile, doc: YamlDocument) -> list[Problem]:
+    problems = []
+    first_seen: dict[str, tuple[str, int]] = {}
+    for kind, index, item in walk_items(content):
+        if item.id in first_seen:
+            other_kind, other_index = first_seen[item.id]
+            line = doc.locate((other_kind, other_index, "id"))[0]
+            problems.append(
+                doc.problem(
+                    (kind, index, "id"),
+                    f"duplicate id '{item.id}' (also {other_kind}[{other_index}], line {line}); "
+                    "ids must be unique across the dataset",
+                )
+            )
+        else:
+            first_seen[item.id] = (kind, index)
+    return problems
+
+
+def check_references(item: Any, where: tuple, known: dict, doc: YamlDocument) -> list[Problem]:
+    problems = []
+    for field, target_kind in REFERENCE_FIELDS.items():
+        value = getattr(item, field, None)
+        if value is None:
+            continue
+        values = value if isinstance(value, tuple) else (value,)
+        for position, ref in enumerate(values):
+            if ref in known[target_kind]:
+                continue
+            key_path = (*where, field, position) if isinstance(value, tuple) else (*where, field)
+            singular = target_kind.removesuffix("s")
+            problems.append(
+                doc.problem(
+                    key_path,
+                    f"unknown {singular} '{ref}'{did_you_mean(ref, known[target_kind])}",
+                )
+            )
+    return problems
+
+
+def check_tags(item: Any, where: tuple, vocabulary: dict, doc: YamlDocument) -> list[Problem]:
+    return [
+        doc.problem(
+            (*where, "tags", position),
+            f"tag '{tag}' is not in the vocabulary (tags:){did_you_mean(tag, vocabulary)}",
+        )
+        for position, tag in enumerate(getattr(item, "tags", ()))
+        if tag not in vocabulary
+    ]
+
+
+def check_locator(item: Sourced, where: tuple, paragraphs: list[str], doc: YamlDocument):
+    if item.paragraph > len(paragraphs):
+        return [
+            doc.problem(
+                (*where, "paragraph"),
+                f"paragraph {item.paragraph} is outside the source "
+                f"'{item.source}', which has {len(paragraphs)} paragraphs",
+            )
+        ]
+    text = getattr(item, "text", None)
+    if where[0] == "quotes" and text is not None:
+        paragraph = normalise_space(paragraphs[item.paragraph - 1])
+        if normalise_space(text) not in paragraph:
+            return [
+                doc.problem(
+                    (*where, "text"),
+                    f"quote '{item.id}' does not occur word for word in paragraph "
+                    f"{item.paragraph} of '{item.source}'; copy it exactly from the source",
+                )
+            ]
+    return []

@@ -1,0 +1,75 @@
+"""Stage 3 — pick dataset items for each section of a spec.
+
+The order is stable and documented (README, "Selecting items"):
+
+1. the items named in ``ids``, in the order written;
+2. then, if any criterion is given (``tags``, ``all_tags``, ``speakers``,
+   ``people``, ``organisations``, ``states``, ``workstreams``, ``events``),
+   every other item of that kind that meets *all* the criteria given (any one
+   value within a criterion), in dataset order;
+3. with neither ``ids`` nor criteria, every item of that kind, in dataset order;
+4. ``exclude`` removes items; ``limit`` keeps the first N.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefgen.load_dataset import Dataset
+
+NOT_CRITERIA = {"ids", "exclude", "limit"}
+
+
+def select_items(selection: Any, dataset: Dataset) -> dict[str, tuple[Any, ...]]:
+    """Items picked by one section's ``select:``, by kind (kinds not asked for are absent)."""
+    if selection is None:
+        return {}
+    picked = {}
+    for kind in type(selection).model_fields:
+        selector = getattr(selection, kind)
+        if selector is not None:
+            picked[kind] = select_kind(kind, selector, dataset)
+    return picked
+
+
+def select_kind(kind: str, selector: Any, dataset: Dataset) -> tuple[Any, ...]:
+    criteria = {
+        key: set(values)
+        for key, values in selector.model_dump(exclude=NOT_CRITERIA).items()
+        if values
+    }
+    chosen = [dataset.get(item_id) for item_id in dict.fromkeys(selector.ids)]
+    if criteria or not selector.ids:
+        named = set(selector.ids)
+        chosen += [
+            item
+            for item in dataset.items(kind)
+            if item.id not in named and matches(item, criteria, dataset)
+        ]
+    excluded = set(selector.exclude)
+    chosen = [item for item in chosen if item.id not in excluded]
+    return tuple(chosen[: selector.limit] if selector.limit else chosen)
+
+
+def matches(item: Any, criteria: dict[str, set[str]], dataset: Dataset) -> bool:
+    for key, wanted in criteria.items():
+        if key == "all_tags":
+            if not wanted <= set(item.tags):
+                return False
+        elif not wanted & linked_ids(item, key, dataset):
+            return False
+    return True
+
+
+def linked_ids(item: Any, key: str, dataset: Dataset) -> set[str]:
+    """The ids ``item`` is linked to under a criterion such as ``organisations``."""
+    if key == "speakers":
+        return {item.speaker}
+    if key == "organisations" and hasattr(item, "speaker"):
+        # A quote belongs to the organisation of the person who said it.
+        return {dataset.get(item.speaker).organisation} - {None}
+    for attribute in (key, key.removesuffix("s")):  # facts.people, person.organisation
+        value = getattr(item, attribute, None)
+        if value is not None:
+            return set(value) if isinstance(value, tuple) else {value}
+    return set()

@@ -1,0 +1,182 @@
+"""What a briefing spec (``briefs/*.yaml``) holds.
+
+The models double as the spec's schema: one field per key, with its meaning.
+Ids, tags and audiences are checked against the dataset and the templates
+passed in the validation context, so pydantic reports them in the same pass
+as wrong keys and wrong types: every problem at once, each at its key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    create_model,
+)
+
+from briefgen.datamodel import Slug, Strict, Text
+from briefgen.errors import did_you_mean
+
+# Protective markings, lowest first.
+MARKINGS = ("UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+Marking = Literal["UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+Format = Literal["pdf", "docx"]
+Language = Literal["en", "ru", "kk"]
+SectionKind = Literal[
+    "purpose",
+    "recommendation",
+    "key-points",
+    "background",
+    "key-messages",
+    "lines-to-take",
+    "quotes",
+    "q-and-a",
+    "annex",
+    "other",
+]
+
+
+def _dataset(info: ValidationInfo):
+    return (info.context or {}).get("dataset")
+
+
+def item_id(kind: str):
+    """An id that must name an item of ``kind`` in the dataset (when one is given)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        dataset = _dataset(info)
+        if dataset is None or value in dataset.ids(kind):
+            return value
+        other = dataset.kind_of.get(value)
+        if other:
+            raise ValueError(f"'{value}' is one of the {other}, not one of the {kind}")
+        singular = kind.removesuffix("s")
+        raise ValueError(
+            f"unknown {singular} id '{value}'{did_you_mean(value, dataset.ids(kind))}"
+            f" (see: briefgen data list {kind})"
+        )
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def check_tag(value: str, info: ValidationInfo) -> str:
+    dataset = _dataset(info)
+    if dataset is None or value in dataset.tags:
+        return value
+    raise ValueError(f"unknown tag '{value}'{did_you_mean(value, dataset.tags)}")
+
+
+def check_audience(value: str, info: ValidationInfo) -> str:
+    audiences = (info.context or {}).get("audiences")
+    if not audiences or value in audiences:
+        return value
+    raise ValueError(
+        f"unknown audience '{value}'{did_you_mean(value, audiences)}"
+        f" (known: {', '.join(sorted(audiences))})"
+    )
+
+
+def routine_or_date(value: Any) -> Any:
+    """``critical_date: Routine`` means no critical date."""
+    if isinstance(value, str):
+        if value.strip().lower() == "routine":
+            return None
+        raise ValueError("write 'Routine', or give 'date:' and 'reason:' beneath it")
+    return value
+
+
+Tag = Annotated[str, AfterValidator(check_tag)]
+Audience = Annotated[str, AfterValidator(check_audience)]
+
+
+def selector_model(kind: str, **criteria: str) -> type[Strict]:
+    """The selection keys for one item kind; ``criteria`` maps key → kind of id it takes.
+
+    Order of the result: the ``ids`` first, in the order written; then every
+    other item matching all criteria given, in dataset order; ``exclude``
+    removes, ``limit`` keeps the first N.
+    """
+    ids = tuple[item_id(kind), ...]
+    fields: dict[str, Any] = {
+        "ids": (ids, Field(default=(), description="these items, in this order")),
+        "tags": (tuple[Tag, ...], Field(default=(), description="items with any of these tags")),
+        "all_tags": (tuple[Tag, ...], Field(default=(), description="items with all these tags")),
+        "exclude": (ids, Field(default=(), description="never these items")),
+        "limit": (int | None, Field(default=None, ge=1, description="at most this many")),
+    }
+    for key, target in criteria.items():
+        fields[key] = (tuple[item_id(target), ...], Field(default=()))
+    return create_model(f"{kind.title()}Selector", __base__=Strict, **fields)
+
+
+# What a section can pick from the dataset, and by which criteria.
+SELECTORS: dict[str, type[Strict]] = {
+    "facts": selector_model(
+        "facts", people="people", organisations="organisations", states="states",
+        workstreams="workstreams", events="events",
+    ),
+    "quotes": selector_model(
+        "quotes", speakers="people", organisations="organisations", workstreams="workstreams",
+    ),
+    "people": selector_model("people", organisations="organisations", states="states"),
+    "organisations": selector_model("organisations"),
+    "states": selector_model("states"),
+    "workstreams": selector_model("workstreams"),
+    "events": selector_model("events"),
+    "figures": selector_model("figures"),
+}
+
+Selection = create_model(
+    "Selection",
+    __base__=Strict,
+    **{kind: (model | None, None) for kind, model in SELECTORS.items()},
+)
+
+
+class QuestionAnswer(Strict):
+    question: Text
+    answer: Text
+
+
+class Section(Strict):
+    heading: Text
+    kind: SectionKind = "other"
+    text: str | None = Field(default=None, description="paragraphs, separated by blank lines")
+    points: tuple[Text, ...] = Field(default=(), description="bullet points")
+    select: Selection | None = None  # type: ignore[valid-type]
+    questions: tuple[QuestionAnswer, ...] = ()
+
+
+class Contact(Strict):
+    name: Text
+    role: Text
+    phone: str | None = None
+    email: str | None = None
+
+
+class CriticalDate(Strict):
+    date: dt.date
+    reason: Text
+
+
+class Spec(Strict):
+    id: Slug = Field(description="names the outputs: build/<id>.pdf; defaults to the file name")
+    title: Text
+    subject: str | None = Field(default=None, description="defaults to the title")
+    audience: Audience
+    date: dt.date
+    reference: Text
+    marking: Marking
+    language: Language = "en"
+    formats: tuple[Format, ...] = ("pdf", "docx")
+    page_budget: int | None = Field(default=None, ge=1)
+    addressee: Text = Field(alias="for")
+    department: Text = Field(alias="from")
+    contact: Contact
+    critical_date: Annotated[CriticalDate | None, BeforeValidator(routine_or_date)]
+    sections: tuple[Section, ...] = Field(min_length=1)

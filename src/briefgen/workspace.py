@@ -1,0 +1,69 @@
+"""Where briefs and templates live.
+
+A *workspace* is a folder with ``briefs/`` and, optionally, ``templates/``.
+briefgen finds it from a spec's location (the nearest folder above the spec
+that has ``templates/`` or ``briefs/``). Templates are looked up first in the
+workspace's ``templates/``, then in the ones that ship with briefgen.
+An *audience* is a folder of ``templates/`` holding ``brief.html.j2``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+AUDIENCE_ENTRY = "brief.html.j2"
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with briefgen.
+
+    An installed wheel carries them inside the package; a source checkout
+    (editable install) keeps them at the top of the repository.
+    """
+    packaged = PACKAGE_DIR / "templates"
+    if packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent.parent / "templates"
+
+
+def find_workspace(spec_path: Path) -> Path | None:
+    for folder in Path(spec_path).resolve().parents:
+        if (folder / "templates").is_dir() or (folder / "briefs").is_dir():
+            return folder
+    return None
+
+
+def template_dirs(spec_path: Path | None = None) -> list[Path]:
+    """Template folders in lookup order: the workspace's, then the built-in ones."""
+    dirs = []
+    workspace = find_workspace(spec_path) if spec_path else None
+    if workspace and (workspace / "templates").is_dir():
+        dirs.append((workspace / "templates").resolve())
+    builtin = builtin_templates_dir().resolve()
+    if builtin not in dirs:
+        dirs.append(builtin)
+    return dirs
+
+
+def audiences(dirs: list[Path]) -> dict[str, Path]:
+    """Audience name → the folder that provides its entry template (first wins)."""
+    found: dict[str, Path] = {}
+    for base in dirs:
+        if not base.is_dir():
+            continue
+        for folder in sorted(base.iterdir()):
+            if (folder / AUDIENCE_ENTRY).is_file():
+                found.setdefault(folder.name, folder)
+    return found
+
+
+def expand_spec_paths(paths: list[Path]) -> list[Path]:
+    """Spec files as given; a folder stands for the ``*.yaml`` files in it."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+        else:
+            expanded.append(path)
+    return expanded

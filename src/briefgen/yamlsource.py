@@ -1,0 +1,248 @@
+"""Read YAML the safe way, keeping the line of every key.
+
+Both loaders (dataset and spec) read through :func:`read_yaml`. It builds
+plain Python data straight from PyYAML's event stream, without the composer:
+
+* every scalar stays a string (``NO``, ``on``, ``1.10``, ``12:30`` are never
+  turned into bools, floats or sexagesimal ints); only an empty value, ``~``
+  and ``null`` mean "nothing". Typed fields are converted later by the models,
+  which know what each field expects;
+* tags, anchors and aliases are refused (no object construction, no
+  "billion laughs");
+* nesting depth and file size are capped before anything recursive runs;
+* duplicate keys are an error naming both lines;
+* characters XML cannot hold are an error naming the key path.
+
+The result is a :class:`YamlDocument`: the data plus the ``line:column`` of
+every key path, so later stages can point at the exact place of a problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import BriefgenError, Problem
+
+KeyPath = tuple[str | int, ...]
+
+NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+# XML 1.0 cannot hold these; Word refuses a document that contains them.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass
+class YamlDocument:
+    path: Path
+    data: dict[str, Any]
+    marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, key_path: KeyPath) -> tuple[int, int]:
+        """Line and column of the deepest known part of ``key_path``."""
+        key_path = tuple(key_path)
+        while key_path:
+            if key_path in self.marks:
+                return self.marks[key_path]
+            key_path = key_path[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, key_path: KeyPath, message: str, severity: str = "error") -> Problem:
+        line, column = self.locate(key_path)
+        prefix = f"{format_key_path(key_path)}: " if key_path else ""
+        return Problem(prefix + message, self.path, line, column, severity)
+
+
+def format_key_path(key_path: KeyPath) -> str:
+    """``('sections', 2, 'select')`` → ``sections[2].select``."""
+    text = ""
+    for part in key_path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def read_yaml(path: Path, *, max_bytes: int, max_depth: int) -> YamlDocument:
+    """Read one YAML file holding one mapping, or raise :class:`BriefgenError`."""
+    path = Path(path)
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise BriefgenError(Problem("no such file; check the path", path)) from None
+    except IsADirectoryError:
+        raise BriefgenError(Problem("is a folder, not a YAML file", path)) from None
+    except OSError as exc:
+        raise BriefgenError(Problem(f"cannot read file: {exc.strerror}", path)) from None
+    if len(raw) > max_bytes:
+        raise BriefgenError(
+            Problem(f"file is larger than {max_bytes // 1024} KiB; split it or trim it", path)
+        )
+    return parse_yaml(decode_text(raw, path), path, max_depth=max_depth)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BriefgenError(Problem("file is UTF-16; save it as UTF-8", path, 1, 1))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BriefgenError(
+            Problem(
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                path,
+                line,
+                column,
+            )
+        ) from None
+
+
+def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
+    builder = _Builder(Path(path), max_depth)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        builder.problems.append(
+            Problem(
+                f"YAML syntax: {message}",
+                path,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+            )
+        )
+        raise BriefgenError(builder.problems) from None
+    except yaml.YAMLError as exc:  # e.g. ReaderError for unprintable characters
+        builder.problems.append(Problem(f"YAML: {exc}", path))
+        raise BriefgenError(builder.problems) from None
+    return builder.finish()
+
+
+class _Frame:
+    __slots__ = ("container", "key_path", "pending_key", "key_marks")
+
+    def __init__(self, container: dict | list, key_path: KeyPath) -> None:
+        self.container = container
+        self.key_path = key_path
+        self.pending_key: str | None = None
+        self.key_marks: dict[str, int] = {}
+
+
+class _Builder:
+    """Turns a PyYAML event stream into plain data, iteratively (no recursion)."""
+
+    def __init__(self, path: Path, max_depth: int) -> None:
+        self.path = path
+        self.max_depth = max_depth
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self.marks: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
+        self.problems: list[Problem] = []
+
+    def fail(self, event: yaml.Event, message: str) -> None:
+        mark = event.start_mark
+        self.problems.append(Problem(message, self.path, mark.line + 1, mark.column + 1))
+        raise BriefgenError(self.problems)
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fail(event, "file holds more than one YAML document (---); keep one")
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self.fail(event, f"aliases (*{event.anchor}) are not allowed; write the value out")
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            self.fail(event, f"anchors (&{event.anchor}) are not allowed; write the value out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag:
+            self.fail(event, f"YAML tags ({event.tag}) are not allowed; remove the tag")
+        if isinstance(event, yaml.ScalarEvent):
+            self.add_value(event, self.scalar_value(event))
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(self.stack) >= self.max_depth:
+                self.fail(event, f"nesting is deeper than {self.max_depth} levels")
+            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            key_path = self.add_value(event, container)
+            self.stack.append(_Frame(container, key_path))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+
+    def scalar_value(self, event: yaml.ScalarEvent) -> str | None:
+        if event.style is None and event.value in NULL_WORDS:
+            return None
+        return event.value
+
+    def add_value(self, event: yaml.NodeEvent, value: Any) -> KeyPath:
+        """Attach ``value`` to the open container; return its key path."""
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not self.stack:
+            self.root = value
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            key_path = (*frame.key_path, len(frame.container))
+            frame.container.append(value)
+            self.marks[key_path] = mark
+            self.check_text(key_path, value)
+            return key_path
+        if frame.pending_key is None:  # this node is a key
+            if not isinstance(value, str):
+                what = "an empty key" if value is None else "a list or mapping as a key"
+                self.fail(event, f"{what} is not allowed; keys are plain words")
+            if value in frame.key_marks:
+                first = frame.key_marks[value]
+                where = format_key_path((*frame.key_path, value))
+                self.problems.append(
+                    Problem(
+                        f"{where}: duplicate key '{value}' (first at line {first}); "
+                        "keep one of them",
+                        self.path,
+                        mark[0],
+                        mark[1],
+                    )
+                )
+            frame.key_marks.setdefault(value, mark[0])
+            frame.pending_key = value
+            self.marks.setdefault((*frame.key_path, value), mark)
+            return frame.key_path
+        key = frame.pending_key
+        frame.pending_key = None
+        key_path = (*frame.key_path, key)
+        frame.container.setdefault(key, value)  # on a duplicate, the first one stays
+        self.check_text(key_path, value)
+        return key_path
+
+    def check_text(self, key_path: KeyPath, value: Any) -> None:
+        if isinstance(value, str) and (bad := XML_INVALID.search(value)):
+            line, column = self.marks.get(key_path, (None, None))
+            self.problems.append(
+                Problem(
+                    f"{format_key_path(key_path)}: control character "
+                    f"U+{ord(bad.group()):04X} is not allowed in text; remove it",
+                    self.path,
+                    line,
+                    column,
+                )
+            )
+
+    def finish(self) -> YamlDocument:
+        if self.root is None:
+            self.problems.append(Problem("file is empty; expected a YAML mapping", self.path, 1, 1))
+        elif not isinstance(self.root, dict):
+            kind = "a list" if isinstance(self.root, list) else "a single value"
+            self.problems.append(
+                Problem(f"file holds {kind}; expected a mapping of keys", self.path, 1, 1)
+            )
+        if self.problems:
+            raise BriefgenError(self.problems)
+        return YamlDocument(self.path, self.root, self.marks)

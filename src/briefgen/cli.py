@@ -33,7 +33,9 @@ SpecPaths = Annotated[
 ]
 DatasetOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here
-    typer.Option("--dataset", help="Dataset YAML to use instead of the one shipped.", dir_okay=False),
+    typer.Option(
+        "--dataset", help="Dataset YAML to use instead of the one shipped.", dir_okay=False
+    ),
 ]
 
 
@@ -103,8 +105,11 @@ def kinds() -> tuple[str, ...]:
 @data_app.command("list")
 def data_list(
     kind: Annotated[
-        str, typer.Argument(help="facts, quotes, people, organisations, states, workstreams, "
-                            "events, figures, sources or tags.")
+        str,
+        typer.Argument(
+            help="facts, quotes, people, organisations, states, workstreams, "
+            "events, figures, sources or tags."
+        ),
     ],
     tag: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -132,4 +137,3 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was written.", err=True)
         sys.exit(130)
-

@@ -12,14 +12,11 @@ from typing import Any
 
 from briefgen import document as doc
 from briefgen.datamodel import Event, Fact, Figure, Person, Quote
+from briefgen.dates import partial_date
 from briefgen.load_dataset import Dataset
 from briefgen.selection import select_items
 from briefgen.specmodel import Spec
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -48,7 +45,9 @@ def compose_brief(spec: Spec, dataset: Dataset) -> doc.Brief:
 
 def compose_section(section: Any, dataset: Dataset) -> doc.Section:
     picked = select_items(section.select, dataset)
-    entries = {kind: tuple(entry(item, dataset) for item in items) for kind, items in picked.items()}
+    entries = {
+        kind: tuple(entry(item, dataset) for item in items) for kind, items in picked.items()
+    }
     return doc.Section(
         heading=section.heading,
         kind=section.kind,
@@ -107,18 +106,7 @@ def organisation_name(person: Person, dataset: Dataset) -> str | None:
 
 def event_date(event: Event) -> str:
     """The date with exactly the precision the dataset has."""
-    return format_partial_date(event.date) if event.date else "date not given in the source"
-
-
-def format_partial_date(value: str) -> str:
-    """``2026`` → ``2026``; ``2025-10`` → ``October 2025``; ``2025-10-07`` → ``7 October 2025``."""
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = MONTHS[parts[1] - 1]
-    if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{parts[2]} {month} {parts[0]}"
+    return partial_date(event.date) if event.date else "date not given in the source"
 
 
 def keywords(sections: tuple[doc.Section, ...], dataset: Dataset) -> tuple[str, ...]:

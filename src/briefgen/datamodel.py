@@ -130,6 +130,11 @@ class DatasetFile(Strict):
     facts: tuple[Fact, ...] = ()
 
 
+def singular(kind: str) -> str:
+    """``people`` → ``person``, ``facts`` → ``fact``."""
+    return "person" if kind == "people" else kind.removesuffix("s")
+
+
 # Item kinds a spec can select and ``briefgen data list`` can show, in display order.
 ITEM_KINDS = (
     "facts",

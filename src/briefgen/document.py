@@ -122,3 +122,7 @@ class Brief:
     def sections_of(self, *kinds: str) -> tuple[Section, ...]:
         """The sections of these kinds, in spec order (for templates that regroup)."""
         return tuple(section for section in self.sections if section.kind in kinds)
+
+    def sections_except(self, *kinds: str) -> tuple[Section, ...]:
+        """The sections of all other kinds, in spec order."""
+        return tuple(section for section in self.sections if section.kind not in kinds)

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced
+from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced, singular
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.sources import normalise_space, read_paragraphs
 from briefgen.validation import validate_document
@@ -158,11 +158,11 @@ def check_references(item: Any, where: tuple, known: dict, doc: YamlDocument) ->
             if ref in known[target_kind]:
                 continue
             key_path = (*where, field, position) if isinstance(value, tuple) else (*where, field)
-            singular = target_kind.removesuffix("s")
+            singular_name = singular(target_kind)
             problems.append(
                 doc.problem(
                     key_path,
-                    f"unknown {singular} '{ref}'{did_you_mean(ref, known[target_kind])}",
+                    f"unknown {singular_name} '{ref}'{did_you_mean(ref, known[target_kind])}",
                 )
             )
     return problems

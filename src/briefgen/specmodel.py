@@ -19,7 +19,7 @@ from pydantic import (
     create_model,
 )
 
-from briefgen.datamodel import Slug, Strict, Text
+from briefgen.datamodel import Slug, Strict, Text, singular
 from briefgen.errors import did_you_mean
 
 # Protective markings, lowest first.
@@ -55,9 +55,9 @@ def item_id(kind: str):
         other = dataset.kind_of.get(value)
         if other:
             raise ValueError(f"'{value}' is one of the {other}, not one of the {kind}")
-        singular = kind.removesuffix("s")
+        singular_name = singular(kind)
         raise ValueError(
-            f"unknown {singular} id '{value}'{did_you_mean(value, dataset.ids(kind))}"
+            f"unknown {singular_name} id '{value}'{did_you_mean(value, dataset.ids(kind))}"
             f" (see: briefgen data list {kind})"
         )
 
@@ -117,11 +117,18 @@ def selector_model(kind: str, **criteria: str) -> type[Strict]:
 # What a section can pick from the dataset, and by which criteria.
 SELECTORS: dict[str, type[Strict]] = {
     "facts": selector_model(
-        "facts", people="people", organisations="organisations", states="states",
-        workstreams="workstreams", events="events",
+        "facts",
+        people="people",
+        organisations="organisations",
+        states="states",
+        workstreams="workstreams",
+        events="events",
     ),
     "quotes": selector_model(
-        "quotes", speakers="people", organisations="organisations", workstreams="workstreams",
+        "quotes",
+        speakers="people",
+        organisations="organisations",
+        workstreams="workstreams",
     ),
     "people": selector_model("people", organisations="organisations", states="states"),
     "organisations": selector_model("organisations"),

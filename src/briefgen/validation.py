@@ -21,7 +21,17 @@ def validate_document(model: type[BaseModel], doc: YamlDocument, context: dict |
     try:
         return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
-        return None, [located_problem(model, doc, error) for error in exc.errors()]
+        errors = [error for error in exc.errors() if not is_consequence(error, exc.errors())]
+        problems = [located_problem(model, doc, error) for error in errors]
+        return None, sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def is_consequence(error: dict, errors: list[dict]) -> bool:
+    """A "too short" list whose items failed: the item errors say it all."""
+    if error["type"] != "too_short":
+        return False
+    loc = error["loc"]
+    return any(other["loc"][: len(loc)] == loc and other["loc"] != loc for other in errors)
 
 
 def located_problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:

@@ -1,0 +1,284 @@
+"""HTML tree → DOCX with python-docx, in real Word styles.
+
+The same HTML that WeasyPrint lays out is read into :mod:`htmltree` blocks and
+written here, so whatever a template shows appears in both formats. Blocks
+map to Word's own styles (``Title``, ``Heading 1-3``, ``List Bullet``,
+``List Number``, ``Quote``, ``Intense Quote``, ``Table Grid``…) so that people
+can restyle the document in Word. The marking goes in header and footer, with
+PAGE and NUMPAGES fields; core properties come from the brief, and the ZIP is
+written with fixed timestamps so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from briefgen.render import htmltree as tree
+
+HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+TABLE_STYLES = {"title-block": "Table Grid", "data": "Light Grid Accent 1"}
+SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
+ATTRIBUTION_STYLE = "Quote Attribution"
+ENDNOTE_STYLE = "Source Note"
+
+
+def render_docx(document: tree.HtmlDocument, reference: Path | None = None) -> bytes:
+    word = docx.Document(str(reference)) if reference else docx.Document()
+    if reference is None:
+        apply_house_style(word)
+    ensure_styles(word)
+    set_page(word, document.meta)
+    for block in document.blocks:
+        write_block(word, block)
+    set_properties(word, document)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return normalise_zip(buffer.getvalue(), zip_timestamp(document.meta))
+
+
+# --- styles and page -------------------------------------------------------------------
+
+
+def apply_house_style(word) -> None:
+    """Fonts and sizes close to the PDF, for documents made without a reference .docx."""
+    styles = word.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(4)
+    for name, size in (("Title", 18), ("Heading 1", 12), ("Heading 2", 11), ("Heading 3", 10)):
+        style = styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(3)
+
+
+def ensure_styles(word) -> None:
+    """Our two own paragraph styles, added when the reference document lacks them."""
+    styles = word.styles
+    names = {style.name for style in styles}
+    if ATTRIBUTION_STYLE not in names:
+        style = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.size = Pt(8.5)
+        style.paragraph_format.left_indent = Mm(10)
+        style.paragraph_format.space_after = Pt(6)
+    if ENDNOTE_STYLE not in names:
+        style = styles.add_style(ENDNOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.size = Pt(7.5)
+        style.paragraph_format.space_after = Pt(0)
+
+
+def set_page(word, meta: dict[str, str]) -> None:
+    """A4, the PDF's margins, the marking at top and bottom, "Page X of Y" in the footer."""
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
+    marking = meta.get("briefgen:marking", "")
+    header = section.header.paragraphs[0]
+    marking_line(header, marking)
+    footer = section.footer.paragraphs[0]
+    marking_line(footer, marking)
+    page_line = section.footer.add_paragraph()
+    page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    write_page_label(page_line, meta.get("briefgen:page-label", "Page {page} of {pages}"))
+
+
+def marking_line(paragraph, marking: str) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(marking)
+    run.bold = True
+    run.font.size = Pt(8.5)
+
+
+def write_page_label(paragraph, label: str) -> None:
+    """``Page {page} of {pages}`` with live PAGE and NUMPAGES fields."""
+    for part in re.split(r"(\{page\}|\{pages\})", label):
+        if part == "{page}":
+            add_field(paragraph, "PAGE")
+        elif part == "{pages}":
+            add_field(paragraph, "NUMPAGES")
+        elif part:
+            paragraph.add_run(part).font.size = Pt(7.5)
+
+
+def add_field(paragraph, instruction: str) -> None:
+    def char(kind: str):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    for piece in ("begin", "instr", "separate", "1", "end"):
+        run = paragraph.add_run()
+        run.font.size = Pt(7.5)
+        if piece == "instr":
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = f" {instruction} "
+            run._r.append(text)
+        elif piece == "1":
+            run.text = "1"  # shown until Word updates the field
+        else:
+            run._r.append(char(piece))
+
+
+# --- blocks ----------------------------------------------------------------------------
+
+
+def write_block(word, block: tree.Block) -> None:
+    if isinstance(block, tree.Heading):
+        add_runs(word.add_paragraph(style=HEADING_STYLES[block.level]), block.runs)
+    elif isinstance(block, tree.Paragraph):
+        style = "Intense Quote" if block.role == "callout" else None
+        add_runs(word.add_paragraph(style=style), block.runs)
+    elif isinstance(block, tree.ListBlock):
+        write_list(word, block)
+    elif isinstance(block, tree.Quote):
+        for runs in block.paragraphs:
+            add_runs(word.add_paragraph(style="Quote"), runs)
+        if block.attribution:
+            add_runs(word.add_paragraph(style=ATTRIBUTION_STYLE), block.attribution)
+    elif isinstance(block, tree.Table):
+        write_table(word, block)
+    elif isinstance(block, tree.PageBreak):
+        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def write_list(word, block: tree.ListBlock) -> None:
+    if block.role == "endnotes":
+        # Numbers are the note numbers the body cites, so they are written, not counted.
+        for number, runs in zip(block.numbers, block.items, strict=True):
+            add_runs(word.add_paragraph(f"{number}. ", style=ENDNOTE_STYLE), runs)
+        return
+    style = "List Number" if block.ordered else "List Bullet"
+    for runs in block.items:
+        add_runs(word.add_paragraph(style=style), runs)
+
+
+def write_table(word, block: tree.Table) -> None:
+    columns = max(sum(cell.colspan for cell in row) for row in block.rows)
+    table = word.add_table(rows=len(block.rows), cols=columns)
+    table.style = word.styles[TABLE_STYLES[block.role]]
+    for row_index, row in enumerate(block.rows):
+        column = 0
+        for cell in row:
+            target = table.cell(row_index, column)
+            if cell.colspan > 1:
+                target = target.merge(table.cell(row_index, column + cell.colspan - 1))
+            paragraph = target.paragraphs[0]
+            add_runs(paragraph, cell.runs, bold=cell.header)
+            column += cell.colspan
+        if row_index < block.header_rows:
+            mark_header_row(table.rows[row_index])
+
+
+def mark_header_row(row) -> None:
+    """Repeat this row at the top of each page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def add_runs(paragraph, runs: list[tree.Run], bold: bool = False) -> None:
+    for run in runs:
+        if run.href and SAFE_LINK.match(run.href):
+            add_hyperlink(paragraph, run)
+            continue
+        if run.text == "\n":
+            paragraph.add_run().add_break()
+            continue
+        word_run = paragraph.add_run(run.text)
+        word_run.bold = run.bold or bold or None
+        word_run.italic = run.italic or None
+        if run.superscript:
+            word_run.font.superscript = True
+        if run.subscript:
+            word_run.font.subscript = True
+
+
+def add_hyperlink(paragraph, run: tree.Run) -> None:
+    relationship = paragraph.part.relate_to(run.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    word_run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    properties.append(style)
+    word_run.append(properties)
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = run.text
+    word_run.append(text)
+    link.append(word_run)
+    paragraph._p.append(link)
+
+
+# --- properties and bytes --------------------------------------------------------------
+
+
+def brief_datetime(meta: dict[str, str]) -> dt.datetime:
+    created = meta.get("dcterms.created") or "1980-01-01"
+    return dt.datetime.combine(dt.date.fromisoformat(created[:10]), dt.time(), dt.UTC)
+
+
+def set_properties(word, document: tree.HtmlDocument) -> None:
+    """Core properties from the brief, never python-docx's defaults or the clock."""
+    meta = document.meta
+    properties = word.core_properties
+    properties.title = document.title
+    properties.subject = meta.get("description", "")
+    properties.author = meta.get("author", "")
+    properties.last_modified_by = meta.get("author", "")
+    properties.keywords = meta.get("keywords", "")
+    properties.language = document.language
+    properties.category = "Briefing note"
+    properties.content_status = meta.get("briefgen:marking", "")
+    properties.comments = ""
+    properties.revision = 1
+    properties.created = properties.modified = brief_datetime(meta)
+
+
+def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the brief's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch and epoch.isdigit()
+        else brief_datetime(meta)
+    )
+    moment = max(moment, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))  # the ZIP format starts there
+    return moment.timetuple()[:6]
+
+
+def normalise_zip(data: bytes, timestamp: tuple[int, ...]) -> bytes:
+    """Rewrite the package with one fixed timestamp, keeping the entry order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=timestamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,130 @@
+"""Render a brief through its audience's Jinja template into semantic HTML.
+
+The HTML is the one document both writers read: WeasyPrint lays it out as a
+PDF, :mod:`briefgen.render.htmltree` turns it into the DOCX. Templates run
+with autoescape (dataset and spec text is data, never markup) and
+StrictUndefined (a typo is an error naming the template and line).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen.dates import long_date
+from briefgen.document import Brief, Entry
+from briefgen.errors import BriefgenError, Problem
+from briefgen.labels import labels_for
+
+
+@dataclass
+class Notes:
+    """Endnote numbering, in order of first citation.
+
+    Numbered while the template renders, so only what a template shows gets a
+    note, and items citing the same place share one.
+    """
+
+    entries: list[tuple[int, str]] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def ref(self, entry: Entry) -> int:
+        text = entry.citation.text
+        if text not in self.numbers:
+            self.numbers[text] = len(self.numbers) + 1
+            self.entries.append((self.numbers[text], text))
+        return self.numbers[text]
+
+
+def css_page_counter(label: str) -> str:
+    """``Page {page} of {pages}`` → the CSS ``content`` that prints it."""
+    parts = []
+    rest = label
+    while rest:
+        before, brace, after = rest.partition("{")
+        if before:
+            parts.append(css_string(before))
+        if not brace:
+            break
+        name, _, rest = after.partition("}")
+        parts.append(f"counter({'pages' if name == 'pages' else 'page'})")
+    return Markup(" ".join(parts))
+
+
+def css_string(text: str) -> Markup:
+    """Any text as a quoted CSS string; every other character is hex-escaped, so it is safe
+    inside ``<style>``, where HTML escaping does not apply."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-" else f"\\{ord(ch):x} " for ch in str(text))
+    return Markup(f'"{escaped}"')
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(path) for path in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["page_counter"] = css_page_counter
+    env.filters["css_string"] = css_string
+    return env
+
+
+def asset_finder(template_dirs: list[Path]):
+    """``asset('base/style.css')`` → file URL of the first match in lookup order."""
+
+    def asset(name: str) -> str:
+        for base in template_dirs:
+            candidate = (base / name).resolve()
+            if candidate.is_file() and candidate.is_relative_to(base.resolve()):
+                return candidate.as_uri()
+        raise jinja2.TemplateError(
+            f"asset '{name}' not found in {', '.join(map(str, template_dirs))}"
+        )
+
+    return asset
+
+
+def render_html(brief: Brief, template_dirs: list[Path]) -> str:
+    env = make_environment(template_dirs)
+    name = f"{brief.audience}/brief.html.j2"
+    try:
+        template = env.get_template(name)
+        return template.render(
+            brief=brief,
+            notes=Notes(),
+            labels=labels_for(brief.language),
+            asset=asset_finder(template_dirs),
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefgenError(
+            Problem(f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno)
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BriefgenError(
+            Problem(
+                f"template '{exc.name}' not found (looked in {', '.join(map(str, template_dirs))})"
+            )
+        ) from None
+    except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        file, line = template_location(exc, template_dirs)
+        raise BriefgenError(Problem(f"template: {exc}", file or name, line)) from None
+
+
+def template_location(
+    exc: BaseException, template_dirs: list[Path]
+) -> tuple[str | None, int | None]:
+    """The innermost template file and line in the traceback (Jinja maps them for us)."""
+    found: tuple[str | None, int | None] = (None, None)
+    roots = [str(path) for path in template_dirs]
+    for frame in traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2]):
+        if any(frame.filename.startswith(root) for root in roots):
+            found = (frame.filename, frame.lineno)
+    return found

@@ -1,0 +1,274 @@
+"""Read the templates' HTML into a small, closed tree of blocks and runs.
+
+This is the contract between templates and the DOCX writer (pandoc's idea:
+one tree, many writers). The subset, documented in README ("Template HTML"):
+
+* containers: ``body header footer main section article div``
+* blocks: ``h1``–``h4``, ``p``, ``ul``/``ol`` with ``li``, ``blockquote`` (its
+  ``p`` and a ``footer`` attribution), ``table`` (``thead tbody tr th td``,
+  ``colspan``), ``aside class="callout"``, ``div class="page-break"``
+* inline: ``strong b em i sup sub span a cite small br``
+
+Anything else is an error naming the template, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+
+from briefgen.errors import BriefgenError, Problem
+
+CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
+INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
+HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
+SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+    subscript: bool = False
+    href: str | None = None
+
+
+@dataclass
+class Heading:
+    level: int  # 0 = title, 1-3 = heading levels
+    runs: list[Run]
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    role: str = "body"  # body, callout, attribution
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[list[Run]]
+    role: str = "body"  # body, callout, endnotes
+    numbers: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    paragraphs: list[list[Run]]
+    attribution: list[Run]
+
+
+@dataclass
+class Cell:
+    runs: list[Run]
+    header: bool
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    role: str = "data"  # data, title-block
+    header_rows: int = 0
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | ListBlock | Quote | Table | PageBreak
+
+
+@dataclass
+class HtmlDocument:
+    title: str
+    language: str
+    meta: dict[str, str]
+    blocks: list[Block]
+
+
+def parse_html(html: str, template_name: str) -> HtmlDocument:
+    root = lxml.html.document_fromstring(html)
+    reader = _Reader(template_name)
+    body = root.find("body")
+    if body is not None:
+        reader.container(body, role="body")
+    if reader.unsupported:
+        tags = ", ".join(f"<{tag}>" for tag in sorted(reader.unsupported))
+        raise BriefgenError(
+            Problem(
+                f"uses {tags}, outside the HTML briefgen can write to both PDF and DOCX; "
+                "see README, 'Template HTML'",
+                template_name,
+            )
+        )
+    meta = {
+        element.get("name"): element.get("content", "")
+        for element in root.iter("meta")
+        if element.get("name")
+    }
+    title = root.findtext(".//title") or ""
+    return HtmlDocument(title.strip(), root.get("lang", "en"), meta, reader.blocks)
+
+
+class _Reader:
+    def __init__(self, template_name: str) -> None:
+        self.template_name = template_name
+        self.blocks: list[Block] = []
+        self.unsupported: set[str] = set()
+
+    def container(self, element, role: str) -> None:
+        """Blocks inside a container; loose inline content becomes a paragraph."""
+        loose: list[Run] = []
+        self.add_text(loose, element.text, {})
+        for child in element:
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                self.add_text(loose, child.tail, {})
+                continue
+            if child.tag in INLINE:
+                self.inline(child, loose, {})
+            else:
+                self.flush(loose, role)
+                loose = []
+                self.block(child, role)
+            self.add_text(loose, child.tail, {})
+        self.flush(loose, role)
+
+    def flush(self, runs: list[Run], role: str) -> None:
+        runs = trim(runs)
+        if runs:
+            self.blocks.append(Paragraph(runs, role))
+
+    def block(self, element, role: str) -> None:
+        tag = element.tag
+        classes = set((element.get("class") or "").split())
+        if tag in HEADINGS:
+            self.blocks.append(Heading(HEADINGS[tag], self.runs(element)))
+        elif tag == "p":
+            self.blocks.append(Paragraph(self.runs(element), role))
+        elif tag in ("ul", "ol"):
+            self.list_block(element, "endnotes" if "endnotes" in classes else role)
+        elif tag == "blockquote":
+            self.quote(element)
+        elif tag == "table":
+            self.table(element, "title-block" if "title-block" in classes else "data")
+        elif tag == "aside" and "callout" in classes:
+            self.container(element, role="callout")
+        elif tag == "div" and "page-break" in classes:
+            self.blocks.append(PageBreak())
+        elif tag in CONTAINERS:
+            self.container(element, role)
+        else:
+            self.unsupported.add(tag)
+
+    def list_block(self, element, role: str) -> None:
+        items, numbers = [], []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "li":
+                self.unsupported.add(f"{child.tag} in {element.tag}")
+                continue
+            items.append(self.runs(child))
+            value = child.get("value")
+            numbers.append(int(value) if value and value.isdigit() else len(items))
+        self.blocks.append(ListBlock(element.tag == "ol", items, role, numbers))
+
+    def quote(self, element) -> None:
+        paragraphs, attribution = [], []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "p":
+                paragraphs.append(self.runs(child))
+            elif child.tag in ("footer", "cite"):
+                attribution = self.runs(child)
+            else:
+                self.unsupported.add(f"{child.tag} in blockquote")
+        self.blocks.append(Quote(paragraphs, attribution))
+
+    def table(self, element, role: str) -> None:
+        rows: list[list[Cell]] = []
+        header_rows = 0
+        for row in element.iter("tr"):
+            cells = []
+            for cell in row:
+                if not isinstance(cell.tag, str):
+                    continue
+                if cell.tag not in ("th", "td"):
+                    self.unsupported.add(f"{cell.tag} in tr")
+                    continue
+                span = cell.get("colspan", "1")
+                cells.append(
+                    Cell(self.runs(cell), cell.tag == "th", int(span) if span.isdigit() else 1)
+                )
+            if row.getparent().tag == "thead":
+                header_rows += 1
+            rows.append(cells)
+        for part in element:
+            if isinstance(part.tag, str) and part.tag not in ("thead", "tbody", "tr"):
+                self.unsupported.add(f"{part.tag} in table")
+        self.blocks.append(Table(rows, role, header_rows))
+
+    def runs(self, element) -> list[Run]:
+        runs: list[Run] = []
+        self.add_text(runs, element.text, {})
+        for child in element:
+            if isinstance(child.tag, str):
+                self.inline(child, runs, {})
+            self.add_text(runs, child.tail, {})
+        return trim(runs)
+
+    def inline(self, element, runs: list[Run], style: dict) -> None:
+        tag = element.tag
+        if tag not in INLINE:
+            self.unsupported.add(tag)
+            return
+        if tag == "br":
+            runs.append(Run("\n", **style))
+            return
+        style = dict(style)
+        if tag in ("strong", "b"):
+            style["bold"] = True
+        elif tag in ("em", "i", "cite"):
+            style["italic"] = True
+        elif tag == "sup":
+            style["superscript"] = True
+        elif tag == "sub":
+            style["subscript"] = True
+        elif tag == "a":
+            style["href"] = element.get("href")
+        self.add_text(runs, element.text, style)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.inline(child, runs, style)
+            self.add_text(runs, child.tail, style)
+
+    @staticmethod
+    def add_text(runs: list[Run], text: str | None, style: dict) -> None:
+        if text:
+            runs.append(Run(SPACE.sub(" ", text), **style))
+
+
+def trim(runs: list[Run]) -> list[Run]:
+    """HTML white space rules: collapse, and drop it at the start and end of a block."""
+    out: list[Run] = []
+    for run in runs:
+        text = run.text
+        previous_ends_in_space = not out or out[-1].text.endswith((" ", "\n"))
+        if previous_ends_in_space and text.startswith(" "):
+            text = text[1:]
+        if text:
+            run.text = text
+            out.append(run)
+    while out and out[-1].text.endswith(" "):
+        out[-1].text = out[-1].text.rstrip(" ")
+        if not out[-1].text:
+            out.pop()
+    return out

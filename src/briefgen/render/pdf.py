@@ -1,0 +1,71 @@
+"""HTML → PDF with WeasyPrint.
+
+WeasyPrint reads only through :class:`TemplateFetcher`: files inside the
+template folders, nothing else (no network, no ``file://`` elsewhere, no
+symlink escapes). A refused URL is an error naming the audience's template.
+One :class:`~weasyprint.text.fonts.FontConfiguration` is reused per process.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from briefgen.errors import BriefgenError, Problem
+
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+class TemplateFetcher(URLFetcher):
+    """Serves files from the template folders and refuses everything else."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file"})
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = self.allowed_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"briefgen does not fetch {url}")
+        content_type = FONT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": content_type or "application/octet-stream"}
+        )
+
+    def allowed_path(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path)).resolve()  # resolves symlinks and ".."
+        if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+            return path
+        return None
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    return FontConfiguration()
+
+
+def render_pdf(html: str, template_dirs: list[Path], template_name: str) -> tuple[bytes, int]:
+    """The PDF bytes and page count."""
+    fetcher = TemplateFetcher(template_dirs)
+    document = HTML(
+        string=html, base_url=template_dirs[0].as_uri() + "/", url_fetcher=fetcher
+    ).render(font_config=font_configuration())
+    if fetcher.refused:
+        raise BriefgenError(
+            [
+                Problem(f"refused to load {url}: only files in the template folders", template_name)
+                for url in fetcher.refused
+            ]
+        )
+    return document.write_pdf(), len(document.pages)

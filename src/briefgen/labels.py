@@ -27,6 +27,7 @@ ENGLISH = {
     "when": "When",
     "event": "Event",
     "figure": "Figure",
+    "value": "Value",
     "point": "Point",
     "source": "Source",
     "speaker": "Speaker",

@@ -38,12 +38,10 @@ class BriefgenError(Exception):
 
     problems: list[Problem] = field(default_factory=list)
 
-    def __init__(self, problems: list[Problem] | Problem | str) -> None:
-        if isinstance(problems, str):
-            problems = [Problem(problems)]
-        elif isinstance(problems, Problem):
+    def __init__(self, problems: list[Problem | str] | Problem | str) -> None:
+        if isinstance(problems, (str, Problem)):
             problems = [problems]
-        self.problems = list(problems)
+        self.problems = [Problem(p) if isinstance(p, str) else p for p in problems]
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __str__(self) -> str:

@@ -56,6 +56,8 @@ def describe(model: type[BaseModel], loc: KeyPath, error: dict) -> str:
         return f"expected a whole number, got {show(given)}"
     if kind in ("bool_parsing", "bool_type"):
         return f"expected true or false, got {show(given)}"
+    if kind.startswith("date_"):
+        return f"expected a date as YYYY-MM-DD, got {show(given)}"
     if kind == "string_type":
         return f"expected text, got {show(given)}"
     if kind in ("list_type", "tuple_type"):

@@ -1,0 +1,109 @@
+"""Shared fixtures: the shipped dataset, the example briefs, a hand-made brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefgen import document as doc
+from briefgen.load_dataset import load_dataset
+
+REPO = Path(__file__).resolve().parent.parent
+BRIEFS = REPO / "briefs"
+EXAMPLE_SPECS = sorted(BRIEFS.glob("*.yaml"))
+SHARED_SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return load_dataset()
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    """Write a dedented YAML text to a file in tmp_path and return its path."""
+
+    def write(text: str, name: str = "brief.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+MINIMAL_SPEC = """
+    id: test-brief
+    title: Test brief
+    audience: minister
+    date: 2026-03-02
+    reference: REF-1
+    marking: OFFICIAL
+    for: Minister
+    from: Department
+    contact: {name: A. Officer, role: Desk Officer}
+    critical_date: Routine
+    sections:
+      - heading: Purpose
+        kind: purpose
+        text: To test.
+"""
+
+
+@pytest.fixture
+def minimal_spec() -> str:
+    return MINIMAL_SPEC
+
+
+def citation(paragraph: int) -> doc.Citation:
+    return doc.Citation("test-source", f"Test Source, \u201cA Title\u201d, paragraph {paragraph}")
+
+
+def sample_brief(**changes) -> doc.Brief:
+    """A brief made by hand, independent of the dataset, for renderer tests."""
+    fact = doc.FactEntry(id="f1", kind="facts", citation=citation(3), text="A fact in our words.")
+    quote = doc.QuoteEntry(
+        id="q1",
+        kind="quotes",
+        citation=citation(5),
+        text="Quoted words, exactly as said",
+        speaker="Jane Speaker",
+        role="Head of Something",
+        organisation=None,
+    )
+    sections = (
+        doc.Section(heading="Purpose", kind="purpose", paragraphs=("Why this brief exists.",)),
+        doc.Section(heading="Recommendation", kind="recommendation", paragraphs=("Agree to X.",)),
+        doc.Section(
+            heading="Key points", kind="key-points", points=("Our own point.",), facts=(fact,)
+        ),
+        doc.Section(heading="Voices", kind="quotes", quotes=(quote,)),
+        doc.Section(
+            heading="Questions",
+            kind="q-and-a",
+            questions=(doc.QuestionAnswer("Is it new?", "No."),),
+        ),
+    )
+    values = dict(
+        id="sample",
+        title="Sample brief title",
+        subject="Sample subject",
+        audience="minister",
+        date=dt.date(2026, 3, 2),
+        reference="REF-42",
+        marking="OFFICIAL-SENSITIVE",
+        language="en",
+        addressee="The Minister",
+        department="Test Department",
+        contact=doc.Contact("A. Officer", "Desk Officer", "+7 000", "a@example.org"),
+        critical_date=None,
+        critical_reason=None,
+        page_budget=2,
+        formats=("pdf", "docx"),
+        keywords=("compliance", "training"),
+        sections=sections,
+    )
+    values.update(changes)
+    return doc.Brief(**values)

@@ -1,0 +1,120 @@
+"""The command line as a user runs it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import BRIEFS, REPO
+
+
+def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("build", "validate", "data"):
+        assert command in result.stdout
+
+
+def test_data_list_quotes_shows_all_13_with_speakers(dataset):
+    result = run("data", "list", "quotes")
+    assert result.returncode == 0, result.stderr
+    assert "13 quotes" in result.stdout
+    for quote in dataset.items("quotes"):
+        assert quote.id in result.stdout
+    for name in ("Vassilenko", "Lastayev", "Milosevic", "Burambayev", "Kumasheva", "Quintin"):
+        assert name in result.stdout
+
+
+def test_data_list_json_has_every_field(dataset):
+    result = run("data", "list", "quotes", "--json")
+    items = json.loads(result.stdout)
+    assert [item["id"] for item in items] == dataset.ids("quotes")
+    assert {"speaker", "text", "source", "paragraph", "tags"} <= set(items[0])
+
+
+def test_data_list_by_tag():
+    items = json.loads(run("data", "list", "facts", "--tag", "cyber", "--json").stdout)
+    assert items and all("cyber" in item["tags"] for item in items)
+
+
+def test_data_list_unknown_tag_and_kind():
+    result = run("data", "list", "facts", "--tag", "cyberr")
+    assert result.returncode == 1
+    assert "unknown tag 'cyberr'; did you mean 'cyber'?" in result.stderr
+    result = run("data", "list", "quote")
+    assert result.returncode == 1
+    assert "did you mean 'quotes'?" in result.stderr
+
+
+def test_data_check():
+    result = run("data", "check")
+    assert result.returncode == 0
+    assert "13 quotes" in result.stdout
+
+
+def test_validate_examples():
+    result = run("validate", "briefs")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok (") == len(list(BRIEFS.glob("*.yaml")))
+
+
+def test_validate_bad_spec_exits_1_without_traceback(write_yaml, minimal_spec):
+    path = write_yaml(minimal_spec.replace("title: Test brief", "titel: Test brief"))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{path}:2:1: error: titel: unknown key 'titel'; did you mean 'title'?" in result.stderr
+
+
+def test_build_bad_spec_writes_nothing(write_yaml, minimal_spec, tmp_path):
+    path = write_yaml(minimal_spec.replace("marking: OFFICIAL", "marking: LOUD"))
+    out = tmp_path / "out"
+    result = run("build", str(path), "--out", str(out))
+    assert result.returncode == 1
+    assert "nothing was written" in result.stderr
+    assert not out.exists()
+
+
+def test_build_html_for_template_debugging(write_yaml, minimal_spec, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", str(write_yaml(minimal_spec)), "--format", "html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = (out / "test-brief.html").read_text(encoding="utf-8")
+    assert "<h1>Test brief</h1>" in html
+    assert str(out / "test-brief.html") in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "odt"], "error: unknown format 'odt'; choose pdf, docx or html"),
+        (["--out", "FILE"], "error: exists but is not a folder; choose another --out"),
+    ],
+)
+def test_build_option_errors(write_yaml, minimal_spec, tmp_path, args, message):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    args = [str(blocker) if arg == "FILE" else arg for arg in args]
+    result = run("build", str(write_yaml(minimal_spec)), *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_spec_file(tmp_path):
+    result = run("validate", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'nope.yaml'}: error: no such file; check the path" in result.stderr

@@ -1,0 +1,211 @@
+"""Stage 1: the shipped dataset is sound, and every kind of flaw is caught and located."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from briefgen.errors import BriefgenError
+from briefgen.load_dataset import DEFAULT_DATASET, load_dataset
+from briefgen.sources import normalise_space, read_paragraphs, split_paragraphs
+from conftest import SHARED_SOURCES
+
+SOURCE_TEXT = """\
+source-id: test
+---
+
+Headline
+
+\u201cHello   world, this is said,\u201d said Ann.
+
+A paragraph about a fact.
+"""
+
+MINI_DATASET = """\
+tags:
+  peace: Peace
+sources:
+  - id: src
+    title: A title
+    publisher: A paper
+    date: "2025-10"
+    kind: news article
+    language: en
+    file: src.txt
+people:
+  - id: ann
+    name: Ann
+    role: Speaker
+    source: src
+    paragraph: 2
+quotes:
+  - id: ann-hello
+    speaker: ann
+    text: Hello world, this is said
+    source: src
+    paragraph: 2
+facts:
+  - id: a-fact
+    text: Something true.
+    source: src
+    paragraph: 3
+    tags: [peace]
+"""
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """Write the mini dataset, with replacements applied; return a loader."""
+    (tmp_path / "src.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+
+    def load(*replacements: tuple[str, str]):
+        text = MINI_DATASET
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / "data.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return load_dataset(path)
+
+    return load
+
+
+def errors_of(load, *replacements) -> list[str]:
+    with pytest.raises(BriefgenError) as excinfo:
+        load(*replacements)
+    return [str(problem).split(": error: ", 1)[1] for problem in excinfo.value.problems]
+
+
+def test_shipped_dataset_passes(dataset):
+    assert len(dataset.items("quotes")) == 13
+    assert len(dataset.items("facts")) >= 25
+    assert len(dataset.items("workstreams")) == 6  # the article names six of seven
+
+
+def test_shipped_copy_matches_the_shared_source():
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip("../shared/sources is not beside this checkout")
+    shipped = DEFAULT_DATASET.parent / "sources"
+    for original in SHARED_SOURCES.glob("*.txt"):
+        assert (shipped / original.name).read_bytes() == original.read_bytes()
+
+
+def test_dataset_passes_against_shared_sources():
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip("../shared/sources is not beside this checkout")
+    loaded = load_dataset(sources_dir=SHARED_SOURCES)
+    assert len(loaded.items("quotes")) == 13
+
+
+def test_every_quote_is_verbatim_in_its_paragraph(dataset):
+    for quote in dataset.items("quotes"):
+        paragraph = dataset.paragraphs[quote.source][quote.paragraph - 1]
+        assert normalise_space(quote.text) in normalise_space(paragraph), quote.id
+
+
+def test_facts_are_not_copied_sentences(dataset):
+    """Facts are in our own words: none repeats a long run of the article verbatim (15 words)."""
+    article = normalise_space(" ".join(dataset.paragraphs["astana-times-2025-10"]))
+    for fact in dataset.items("facts"):
+        words = fact.text.split()
+        for start in range(0, max(1, len(words) - 14)):
+            run = " ".join(words[start : start + 15])
+            assert run not in article, (fact.id, run)
+
+
+def test_dates_keep_the_source_precision(dataset):
+    events = {event.id: event for event in dataset.items("events")}
+    assert events["astana-conference-2025"].date == "2025-10-07"
+    assert events["high-level-meeting-2026"].date == "2026"
+    assert events["unga-call-for-action"].date is None
+
+
+def test_counts_from_the_article(dataset):
+    figures = {figure.id: figure for figure in dataset.items("figures")}
+    assert (figures["founding-states"].value, figures["joined-states"].value) == (6, 90)
+    assert figures["total-states"].value == 96
+    assert figures["workstream-lead-states"].display == "more than 27"
+    founders = {state.name for state in dataset.items("states") if state.founding}
+    assert founders == {"Kazakhstan", "Brazil", "China", "France", "Jordan", "South Africa"}
+
+
+def test_paragraphs_are_counted_after_the_header():
+    paragraphs = split_paragraphs(SOURCE_TEXT)
+    assert paragraphs[0] == "Headline"
+    assert len(paragraphs) == 3
+
+
+def test_shipped_source_has_36_paragraphs():
+    paragraphs = read_paragraphs(
+        DEFAULT_DATASET.parent / "sources" / "astana-times-2025-10-ihl-global-initiative.txt"
+    )
+    assert len(paragraphs) == 36
+    assert paragraphs[34].startswith("She detailed seven thematic workstreams")
+
+
+def test_mini_dataset_loads(mini):
+    assert mini().ids("quotes") == ["ann-hello"]
+
+
+def test_duplicate_id(mini):
+    assert errors_of(mini, ("  - id: a-fact", "  - id: ann")) == [
+        "people[0].id: duplicate id 'ann' (also facts[0], line 24); "
+        "ids must be unique across the dataset"
+    ]
+
+
+def test_unresolved_reference(mini):
+    assert errors_of(mini, ("speaker: ann", "speaker: anne")) == [
+        "quotes[0].speaker: unknown person 'anne'; did you mean 'ann'?"
+    ]
+
+
+def test_unknown_tag(mini):
+    assert errors_of(mini, ("tags: [peace]", "tags: [peas]")) == [
+        "facts[0].tags[0]: tag 'peas' is not in the vocabulary (tags:); did you mean 'peace'?"
+    ]
+
+
+def test_quote_not_verbatim(mini):
+    assert errors_of(
+        mini, ("text: Hello world, this is said", "text: Hello world, this was said")
+    ) == [
+        "quotes[0].text: quote 'ann-hello' does not occur word for word in paragraph 2 of "
+        "'src'; copy it exactly from the source"
+    ]
+
+
+def test_quote_in_wrong_paragraph(mini):
+    replaced = (
+        "    text: Hello world, this is said\n    source: src\n    paragraph: 2",
+        "    text: Hello world, this is said\n    source: src\n    paragraph: 3",
+    )
+    assert errors_of(mini, replaced) == [
+        "quotes[0].text: quote 'ann-hello' does not occur word for word in paragraph 3 of "
+        "'src'; copy it exactly from the source"
+    ]
+
+
+def test_locator_outside_source(mini):
+    assert errors_of(mini, ("    paragraph: 3\n    tags", "    paragraph: 9\n    tags")) == [
+        "facts[0].paragraph: paragraph 9 is outside the source 'src', which has 3 paragraphs"
+    ]
+
+
+def test_all_problems_reported_together(mini):
+    found = errors_of(mini, ("speaker: ann", "speaker: bob"), ("tags: [peace]", "tags: [war]"))
+    assert len(found) == 2
+
+
+def test_problems_carry_file_and_line(mini, tmp_path):
+    with pytest.raises(BriefgenError) as excinfo:
+        mini(("tags: [peace]", "tags: [peas]"))
+    problem = excinfo.value.problems[0]
+    assert (problem.file, problem.line) == (tmp_path / "data.yaml", 28)
+
+
+def test_missing_source_file(mini, tmp_path):
+    assert errors_of(mini, ("file: src.txt", "file: gone.txt")) == [
+        f"sources[0].file: cannot read {tmp_path / 'gone.txt'}: No such file or directory"
+    ]

@@ -1,0 +1,195 @@
+"""Stage 2: specs validate against the dataset and templates, every problem at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.build import load_all
+from briefgen.errors import BriefgenError
+from briefgen.load_spec import default_id, load_spec
+from conftest import EXAMPLE_SPECS
+
+AUDIENCES = ["defence", "humanitarian", "minister", "press"]
+
+
+def problems_of(path, dataset) -> list[str]:
+    with pytest.raises(BriefgenError) as excinfo:
+        load_spec(path, dataset, AUDIENCES)
+    return [str(problem) for problem in excinfo.value.problems]
+
+
+def with_section(spec: str, section: str) -> str:
+    return spec + section
+
+
+def test_example_briefs_exist():
+    assert len(EXAMPLE_SPECS) >= 5
+    audiences = {load_all([path])[0].spec.audience for path in EXAMPLE_SPECS}
+    assert audiences == set(AUDIENCES)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SPECS, ids=lambda p: p.stem)
+def test_every_example_validates(path):
+    (loaded,) = load_all([path])
+    assert loaded.spec.id == path.stem
+
+
+def test_minimal_spec_loads(write_yaml, minimal_spec, dataset):
+    loaded = load_spec(write_yaml(minimal_spec), dataset, AUDIENCES)
+    assert loaded.spec.addressee == "Minister"
+    assert loaded.spec.critical_date is None
+    assert loaded.spec.formats == ("pdf", "docx")
+
+
+def test_id_defaults_to_file_name(write_yaml, minimal_spec, dataset):
+    path = write_yaml(minimal_spec.replace("    id: test-brief\n", ""), "My Brief 2026.yaml")
+    assert load_spec(path, dataset, AUDIENCES).spec.id == "my-brief-2026"
+    assert default_id(path) == "my-brief-2026"
+
+
+def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dataset):
+    spec = minimal_spec.replace(
+        "    marking: OFFICIAL\n", "    marking: OFFICIAL\n    page_budget: two\n"
+    )
+    spec += """
+      - heading: Quotes
+        txt: a typo in a key
+        select:
+          quotes:
+            ids: [milosevic-ihl-not-optionl]
+"""
+    path = write_yaml(spec)
+    assert problems_of(path, dataset) == [
+        f"{path}:7:1: error: page_budget: expected a whole number, got 'two'",
+        f"{path}:18:5: error: sections[1].txt: unknown key 'txt'; did you mean 'text'?",
+        f"{path}:21:15: error: sections[1].select.quotes.ids[0]: unknown quote id "
+        "'milosevic-ihl-not-optionl'; did you mean 'milosevic-ihl-not-optional'? "
+        "(see: briefgen data list quotes)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "audience: minister",
+            "audience: ministr",
+            "3:1: error: audience: unknown audience 'ministr'; did you mean 'minister'? "
+            "(known: defence, humanitarian, minister, press)",
+        ),
+        (
+            "marking: OFFICIAL",
+            "marking: OFICIAL",
+            "6:1: error: marking: 'OFICIAL' is not one of 'UNCLASSIFIED', 'OFFICIAL', "
+            "'OFFICIAL-SENSITIVE', 'SECRET' or 'TOP SECRET'; did you mean 'OFFICIAL'?",
+        ),
+        (
+            "date: 2026-03-02",
+            "date: 2 March",
+            "4:1: error: date: expected a date as YYYY-MM-DD, got '2 March'",
+        ),
+        (
+            "critical_date: Routine",
+            "critical_date: soon",
+            "10:1: error: critical_date: write 'Routine', or give 'date:' and 'reason:' beneath it",
+        ),
+        (
+            "contact: {name: A. Officer, role: Desk Officer}",
+            "contact: A. Officer",
+            "9:1: error: contact: expected a mapping of 'key: value' lines, got 'A. Officer'",
+        ),
+        (
+            "    for: Minister\n",
+            "",
+            "1:1: error: for: missing required key 'for'",
+        ),
+        (
+            "id: test-brief",
+            "id: Test Brief",
+            "1:1: error: id: 'Test Brief' is not a valid id; use lowercase letters, digits and "
+            "hyphens",
+        ),
+        (
+            "text: To test.",
+            "points: To test.",
+            "14:5: error: sections[0].points: expected a list (lines starting with '- '), got "
+            "'To test.'",
+        ),
+    ],
+    ids=["audience", "marking", "date", "critical", "contact", "missing", "id", "points"],
+)
+def test_single_errors(write_yaml, minimal_spec, dataset, old, new, expected):
+    assert old in minimal_spec
+    path = write_yaml(minimal_spec.replace(old, new))
+    assert problems_of(path, dataset) == [f"{path}:{expected}"]
+
+
+def test_yaml_1_1_words_stay_text(write_yaml, minimal_spec, dataset):
+    spec = minimal_spec.replace("reference: REF-1", "reference: NO").replace(
+        "text: To test.", "text: 12:30"
+    )
+    loaded = load_spec(write_yaml(spec), dataset, AUDIENCES)
+    assert loaded.spec.reference == "NO"
+    assert loaded.spec.sections[0].text == "12:30"
+
+
+def test_unknown_tag_speaker_and_wrong_kind(write_yaml, minimal_spec, dataset):
+    path = write_yaml(
+        minimal_spec
+        + """
+      - heading: Mixed
+        select:
+          facts: {tags: [cyberr], ids: [milosevic-ihl-not-optional]}
+          quotes: {speakers: [milosevic]}
+"""
+    )
+    assert problems_of(path, dataset) == [
+        f"{path}:18:22: error: sections[1].select.facts.tags[0]: unknown tag 'cyberr'; "
+        "did you mean 'cyber'?",
+        f"{path}:18:37: error: sections[1].select.facts.ids[0]: 'milosevic-ihl-not-optional' "
+        "is one of the quotes, not one of the facts",
+        f"{path}:19:27: error: sections[1].select.quotes.speakers[0]: unknown person id "
+        "'milosevic'; did you mean 'biljana-milosevic'? (see: briefgen data list people)",
+    ]
+
+
+def test_criterion_not_offered_for_a_kind(write_yaml, minimal_spec, dataset):
+    path = write_yaml(
+        minimal_spec
+        + """
+      - heading: People
+        select:
+          people: {speakers: [anne-quintin]}
+"""
+    )
+    assert problems_of(path, dataset) == [
+        f"{path}:18:16: error: sections[1].select.people.speakers: unknown key 'speakers'"
+    ]
+
+
+def test_empty_section(write_yaml, minimal_spec, dataset):
+    path = write_yaml(minimal_spec + "      - heading: Nothing here\n")
+    assert problems_of(path, dataset) == [
+        f"{path}:15:5: error: sections[1]: section has nothing to show; give it text, points, "
+        "select or questions"
+    ]
+
+
+def test_all_specs_reported_together(write_yaml, minimal_spec):
+    first = write_yaml(minimal_spec.replace("marking: OFFICIAL", "marking: x"), "one.yaml")
+    second = write_yaml(minimal_spec.replace("title: Test brief", "titel: Test brief"), "two.yaml")
+    with pytest.raises(BriefgenError) as excinfo:
+        load_all([first, second])
+    files = [problem.file for problem in excinfo.value.problems]
+    assert first in files and second in files
+
+
+def test_duplicate_brief_ids_across_specs(write_yaml, minimal_spec):
+    first = write_yaml(minimal_spec, "one.yaml")
+    second = write_yaml(minimal_spec, "two.yaml")
+    with pytest.raises(BriefgenError) as excinfo:
+        load_all([first, second])
+    assert [str(p) for p in excinfo.value.problems] == [
+        f"{second}:1:1: error: id: brief id 'test-brief' is also used by {first}; "
+        "outputs would overwrite each other"
+    ]

@@ -1,0 +1,68 @@
+"""Stage 6: outputs appear whole or not at all; the manifest keeps every brief."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from briefgen.build import build_briefs
+from briefgen.errors import BriefgenError
+
+
+@pytest.fixture
+def spec(write_yaml, minimal_spec):
+    return write_yaml(minimal_spec)
+
+
+def build(spec, out, formats=("html",)):
+    return list(build_briefs([spec], formats=list(formats), out_dir=out))
+
+
+def test_manifest_describes_outputs(spec, tmp_path):
+    out = tmp_path / "build"
+    lines = build(spec, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["briefs"]["test-brief"]
+    assert entry["title"] == "Test brief" and entry["marking"] == "OFFICIAL"
+    assert entry["spec"] == os.path.relpath(spec, out)
+    (file,) = entry["files"]
+    assert file["name"] == "test-brief.html"
+    assert file["bytes"] == (out / "test-brief.html").stat().st_size
+    assert lines == [f"{out / 'test-brief.html'}  -  {file['bytes'] / 1024:.1f} KiB"]
+
+
+def test_manifest_keeps_other_briefs(spec, write_yaml, minimal_spec, tmp_path):
+    out = tmp_path / "build"
+    build(spec, out)
+    other = write_yaml(minimal_spec.replace("id: test-brief", "id: other"), "other.yaml")
+    build(other, out)
+    assert set(json.loads((out / "manifest.json").read_text())["briefs"]) == {"test-brief", "other"}
+
+
+def test_failed_move_keeps_previous_outputs_and_leaves_no_temporary_files(
+    spec, tmp_path, monkeypatch
+):
+    out = tmp_path / "build"
+    build(spec, out)
+    before = (out / "test-brief.html").read_bytes()
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Changed"))
+
+    def disk_full(source, target):
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(BriefgenError) as excinfo:
+        build(spec, out)
+    assert "cannot write: No space left on device" in str(excinfo.value)
+    assert (out / "test-brief.html").read_bytes() == before
+    assert sorted(path.name for path in out.iterdir()) == ["manifest.json", "test-brief.html"]
+
+
+def test_unreadable_manifest_is_replaced(spec, tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "manifest.json").write_text("{not json")
+    build(spec, out)
+    assert "test-brief" in json.loads((out / "manifest.json").read_text())["briefs"]

@@ -10,14 +10,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from briefgen.datamodel import ITEM_KINDS
+from briefgen.datamodel import ITEM_KINDS, singular
 from briefgen.errors import BriefgenError, did_you_mean
 from briefgen.load_dataset import Dataset, load_dataset
 
 # The columns a table shows for each kind (every field is in --json).
 COLUMNS = {
-    "facts": ("id", "text", "tags", "paragraph"),
-    "quotes": ("id", "speaker", "text", "paragraph"),
+    "facts": ("id", "paragraph", "tags", "text"),
+    "quotes": ("id", "speaker", "paragraph", "text"),
     "people": ("id", "name", "role", "organisation"),
     "organisations": ("id", "name", "kind"),
     "states": ("id", "name", "founding"),
@@ -67,7 +67,10 @@ def emit(console: Console, rows: list[dict], columns: tuple[str, ...], kind: str
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(rows)} {kind}", show_lines=True, title_justify="left")
+    if "text" in columns:
+        emit_blocks(console, rows, columns, kind)
+        return
+    table = Table(title=count(rows, kind), show_lines=True, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold", no_wrap=column == "id")
     for row in rows:
@@ -75,10 +78,28 @@ def emit(console: Console, rows: list[dict], columns: tuple[str, ...], kind: str
     console.print(table)
 
 
+def emit_blocks(console: Console, rows: list[dict], columns: tuple[str, ...], kind: str) -> None:
+    """Long texts read better as blocks than squeezed into a table column."""
+    console.print(Text(count(rows, kind), style="bold"))
+    for row in rows:
+        details = [cell(row, column) for column in columns if column not in ("id", "text")]
+        heading = Text(row["id"], style="bold cyan")
+        heading.append(f"  ({', '.join(detail for detail in details if detail)})", style="dim")
+        console.print()
+        console.print(heading)
+        console.print(Text(cell(row, "text")))
+
+
+def count(rows: list, kind: str) -> str:
+    return f"{len(rows)} {singular(kind) if len(rows) == 1 else kind}"
+
+
 def cell(row: dict, column: str) -> str:
     if column == "speaker" and "speaker_name" in row:
         return row["speaker_name"]
     value = row.get(column)
+    if column == "paragraph":
+        return f"paragraph {value}"
     if isinstance(value, list):
         return ", ".join(value)
     return "" if value is None else str(value)

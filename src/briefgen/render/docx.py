@@ -30,6 +30,7 @@ from briefgen.render import htmltree as tree
 
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 TABLE_STYLES = {"title-block": "Table Grid", "data": "Light Grid Accent 1"}
+TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
 ATTRIBUTION_STYLE = "Quote Attribution"
@@ -184,11 +185,20 @@ def write_table(word, block: tree.Table) -> None:
             target = table.cell(row_index, column)
             if cell.colspan > 1:
                 target = target.merge(table.cell(row_index, column + cell.colspan - 1))
-            paragraph = target.paragraphs[0]
-            add_runs(paragraph, cell.runs, bold=cell.header)
+            add_runs(target.paragraphs[0], cell.runs, bold=cell.header)
+            if cell.header and block.role == "title-block":
+                shade(target, TITLE_BLOCK_SHADE)
             column += cell.colspan
         if row_index < block.header_rows:
             mark_header_row(table.rows[row_index])
+
+
+def shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def mark_header_row(row) -> None:

@@ -66,3 +66,25 @@ def test_unreadable_manifest_is_replaced(spec, tmp_path):
     (out / "manifest.json").write_text("{not json")
     build(spec, out)
     assert "test-brief" in json.loads((out / "manifest.json").read_text())["briefs"]
+
+
+def test_manifest_matches_files_when_a_later_brief_fails(
+    spec, write_yaml, minimal_spec, tmp_path, monkeypatch
+):
+    """The first brief is moved into place; the second fails; the manifest describes the first."""
+    out = tmp_path / "build"
+    second = write_yaml(minimal_spec.replace("id: test-brief", "id: second"), "second.yaml")
+    real_replace = os.replace
+
+    def fail_for_second(source, target):
+        if "second" in str(target):
+            raise OSError(30, "Read-only file system", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fail_for_second)
+    with pytest.raises(BriefgenError):
+        list(build_briefs([spec, second], formats=["html"], out_dir=out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["briefs"]) == {"test-brief"}
+    (file,) = manifest["briefs"]["test-brief"]["files"]
+    assert file["bytes"] == (out / "test-brief.html").stat().st_size

@@ -6,7 +6,6 @@ problem in any brief leaves ``build/`` exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +41,8 @@ def build_briefs(
     formats: list[str] | None,
     out_dir: Path,
     dataset_path: Path | None = None,
-) -> Iterator[str]:
-    """Build every spec; yield one line per file written."""
+) -> list[str]:
+    """Build every spec; return one line per file written."""
     from briefgen.render import check_formats, render_brief
     from briefgen.write import write_briefs
 
@@ -56,4 +55,4 @@ def build_briefs(
         wanted = formats or list(item.spec.formats)
         outputs, pages = render_brief(brief, wanted, template_dirs(item.path))
         rendered.append(RenderedBrief(item, outputs, pages))
-    yield from write_briefs(rendered, Path(out_dir))
+    return write_briefs(rendered, Path(out_dir))

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,17 +25,23 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 
 
-def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> Iterator[str]:
-    """Write every brief's files, then the manifest; yield a line per file."""
+def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> list[str]:
+    """Write every brief's files and update the manifest; return a line per file."""
     prepare_folder(out_dir)
     manifest = read_manifest(out_dir)
+    manifest["generator"] = f"briefgen {__version__}"
+    lines = []
     for item in rendered:
         files = write_brief_files(item, out_dir)
         manifest["briefs"][item.loaded.spec.id] = manifest_entry(item, files, out_dir)
-        for entry in files:
-            yield describe(out_dir / entry["name"], entry["pages"], entry["bytes"])
-    manifest["generator"] = f"briefgen {__version__}"
-    write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        # After every brief, so the manifest matches the files even if a later one fails.
+        write_atomically(
+            out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        )
+        lines += [
+            describe(out_dir / entry["name"], entry["pages"], entry["bytes"]) for entry in files
+        ]
+    return lines
 
 
 def prepare_folder(out_dir: Path) -> None:

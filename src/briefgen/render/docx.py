@@ -33,6 +33,17 @@ TABLE_STYLES = {"title-block": "Table Grid", "data": "Light Grid Accent 1"}
 TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
+# Word's proofing language for the brief's language.
+WORD_LANGUAGES = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
+# python-docx's template says it was made by "Microsoft Macintosh Word" and carries a
+# thumbnail of an empty page; we state our own application and drop the thumbnail.
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+THUMBNAIL = "docProps/thumbnail.jpeg"
+THUMBNAIL_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
 
@@ -262,11 +273,28 @@ def set_properties(word, document: tree.HtmlDocument) -> None:
     properties.last_modified_by = meta.get("author", "")
     properties.keywords = meta.get("keywords", "")
     properties.language = document.language
+    set_proofing_language(word, WORD_LANGUAGES.get(document.language, document.language))
     properties.category = "Briefing note"
     properties.content_status = meta.get("briefgen:marking", "")
     properties.comments = ""
     properties.revision = 1
     properties.created = properties.modified = brief_datetime(meta)
+
+
+def set_proofing_language(word, language: str) -> None:
+    """Spell-check in the brief's language: the document default run language."""
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if properties is None:
+        return
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
 
 
 def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
@@ -282,13 +310,23 @@ def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
 
 
 def normalise_zip(data: bytes, timestamp: tuple[int, ...]) -> bytes:
-    """Rewrite the package with one fixed timestamp, keeping the entry order."""
+    """Rewrite the package with one fixed timestamp, keeping the entry order.
+
+    Also replaces the template's app.xml and drops its thumbnail (see APP_XML).
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            if info.filename == THUMBNAIL:
+                continue
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                content = APP_XML.encode("utf-8")
+            elif info.filename == "_rels/.rels":
+                content = THUMBNAIL_RELATIONSHIP.sub("", content.decode("utf-8")).encode("utf-8")
             entry = zipfile.ZipInfo(info.filename, date_time=timestamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return out.getvalue()

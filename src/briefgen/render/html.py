@@ -123,8 +123,7 @@ def template_location(
 ) -> tuple[str | None, int | None]:
     """The innermost template file and line in the traceback (Jinja maps them for us)."""
     found: tuple[str | None, int | None] = (None, None)
-    roots = [str(path) for path in template_dirs]
     for frame in traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2]):
-        if any(frame.filename.startswith(root) for root in roots):
+        if any(Path(frame.filename).is_relative_to(root) for root in template_dirs):
             found = (frame.filename, frame.lineno)
     return found

@@ -24,7 +24,7 @@ from briefgen.errors import BriefgenError, Problem
 CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
-SPACE = re.compile(r"\s+")
+SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
 
 @dataclass
@@ -161,7 +161,8 @@ class _Reader:
         elif tag == "aside" and "callout" in classes:
             self.container(element, role="callout")
         elif tag == "div" and "page-break" in classes:
-            self.blocks.append(PageBreak())
+            self.blocks.append(PageBreak())  # and what it holds starts the new page
+            self.container(element, role)
         elif tag in CONTAINERS:
             self.container(element, role)
         else:
@@ -169,6 +170,8 @@ class _Reader:
 
     def list_block(self, element, role: str) -> None:
         items, numbers = [], []
+        if has_words(element.text) or any(has_words(child.tail) for child in element):
+            self.unsupported.add(f"text outside <li> in {element.tag}")
         for child in element:
             if not isinstance(child.tag, str):
                 continue
@@ -182,7 +185,10 @@ class _Reader:
 
     def quote(self, element) -> None:
         paragraphs, attribution = [], []
+        loose: list[Run] = []
+        self.add_text(loose, element.text, {})
         for child in element:
+            self.add_text(loose, child.tail, {})
             if not isinstance(child.tag, str):
                 continue
             if child.tag == "p":
@@ -191,6 +197,8 @@ class _Reader:
                 attribution = self.runs(child)
             else:
                 self.unsupported.add(f"{child.tag} in blockquote")
+        if trim(loose):  # words straight inside <blockquote> are its first paragraph
+            paragraphs.insert(0, trim(loose))
         self.blocks.append(Quote(paragraphs, attribution))
 
     def table(self, element, role: str) -> None:
@@ -205,16 +213,16 @@ class _Reader:
                     self.unsupported.add(f"{cell.tag} in tr")
                     continue
                 span = cell.get("colspan", "1")
-                cells.append(
-                    Cell(self.runs(cell), cell.tag == "th", int(span) if span.isdigit() else 1)
-                )
-            if row.getparent().tag == "thead":
-                header_rows += 1
-            rows.append(cells)
+                colspan = max(1, int(span)) if span.isdigit() else 1
+                cells.append(Cell(self.runs(cell), cell.tag == "th", colspan))
+            if cells:
+                rows.append(cells)
+                header_rows += row.getparent().tag == "thead"
         for part in element:
             if isinstance(part.tag, str) and part.tag not in ("thead", "tbody", "tr"):
                 self.unsupported.add(f"{part.tag} in table")
-        self.blocks.append(Table(rows, role, header_rows))
+        if rows:  # an empty table shows nothing in the PDF either
+            self.blocks.append(Table(rows, role, header_rows))
 
     def runs(self, element) -> list[Run]:
         runs: list[Run] = []
@@ -254,6 +262,10 @@ class _Reader:
     def add_text(runs: list[Run], text: str | None, style: dict) -> None:
         if text:
             runs.append(Run(SPACE.sub(" ", text), **style))
+
+
+def has_words(text: str | None) -> bool:
+    return bool(text and SPACE.sub("", text))
 
 
 def trim(runs: list[Run]) -> list[Run]:

@@ -1,0 +1,280 @@
+"""render_html: autoescaped text, numbered endnotes, template errors with file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from briefgen import document as doc
+from briefgen.errors import BriefgenError
+from briefgen.render.html import render_html
+from briefgen.workspace import builtin_templates_dir
+from conftest import citation, sample_brief
+
+BUILTIN = builtin_templates_dir()
+HOSTILE_TITLE = '<img src="file:///etc/passwd">'
+HOSTILE_SCRIPT = "<script>alert('x')</script>"
+
+
+def render(brief: doc.Brief, dirs: list[Path] | None = None):
+    """The HTML string and its parsed tree."""
+    html = render_html(brief, dirs or [BUILTIN])
+    return html, lxml.html.document_fromstring(html)
+
+
+def text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def fact(id_: str, paragraph: int, text: str) -> doc.FactEntry:
+    return doc.FactEntry(id=id_, kind="facts", citation=citation(paragraph), text=text)
+
+
+def quote(id_: str, paragraph: int, text: str) -> doc.QuoteEntry:
+    return doc.QuoteEntry(
+        id=id_,
+        kind="quotes",
+        citation=citation(paragraph),
+        text=text,
+        speaker="Jane Speaker",
+        role="Head of Something",
+        organisation=None,
+    )
+
+
+def endnotes(root) -> dict[int, str]:
+    items = root.xpath("//ol[contains(@class, 'endnotes')]/li")
+    return {int(li.get("value")): text_of(li) for li in items}
+
+
+def noteref_after(root, text: str) -> list[int]:
+    """Note numbers in the element (li or footer) whose text starts with ``text``."""
+    numbers = []
+    for element in root.xpath("//li | //footer"):
+        if text_of(element).startswith(text):
+            numbers += [int(sup.text) for sup in element.xpath(".//sup[@class='noteref']")]
+    return numbers
+
+
+# --- escaping ------------------------------------------------------------------------
+
+
+def test_spec_and_dataset_text_is_escaped_not_markup():
+    hostile_fact = fact("f-x", 3, f"Fact with {HOSTILE_SCRIPT} inside")
+    hostile_quote = quote("q-x", 5, f"Said {HOSTILE_TITLE} aloud")
+    brief = sample_brief(
+        title=HOSTILE_TITLE,
+        subject=HOSTILE_SCRIPT,
+        addressee=HOSTILE_SCRIPT,
+        sections=(
+            doc.Section(heading=HOSTILE_SCRIPT, kind="purpose", paragraphs=(HOSTILE_TITLE,)),
+            doc.Section(
+                heading="Key points",
+                kind="key-points",
+                points=(HOSTILE_SCRIPT,),
+                facts=(hostile_fact,),
+            ),
+            doc.Section(heading="Voices", kind="quotes", quotes=(hostile_quote,)),
+        ),
+    )
+    html, root = render(brief)
+
+    assert root.xpath("//img | //script") == []
+    assert "<img" not in html and "<script" not in html
+    assert root.findtext(".//title") == HOSTILE_TITLE
+    assert text_of(root.find(".//h1")) == HOSTILE_TITLE
+    assert [text_of(h) for h in root.iter("h2")][0] == HOSTILE_SCRIPT
+    body_texts = [text_of(p) for p in root.iter("p")] + [text_of(li) for li in root.iter("li")]
+    assert HOSTILE_TITLE in body_texts
+    assert HOSTILE_SCRIPT in body_texts
+    assert f"Fact with {HOSTILE_SCRIPT} inside1" in body_texts
+    assert f"\u201cSaid {HOSTILE_TITLE} aloud\u201d" in body_texts
+    cells = [text_of(td) for td in root.iter("td")]
+    assert HOSTILE_SCRIPT in cells  # subject and addressee in the title block
+    meta = {m.get("name"): m.get("content") for m in root.iter("meta") if m.get("name")}
+    assert meta["description"] == HOSTILE_SCRIPT
+
+
+def test_marking_cannot_break_out_of_the_style_element():
+    marking = 'SECRET"; } body { display: none } </style><script>alert(1)</script>'
+    html, root = render(sample_brief(marking=marking))
+    assert root.xpath("//script") == []
+    style = root.find(".//style").text
+    assert "display: none" not in style
+    assert "</style>" not in html.split("<style>", 1)[1].split("</style>", 1)[0]
+    # The marking is still carried, verbatim, for the DOCX writer.
+    meta = {m.get("name"): m.get("content") for m in root.iter("meta") if m.get("name")}
+    assert meta["briefgen:marking"] == marking
+
+
+# --- endnotes ------------------------------------------------------------------------
+
+
+def test_every_fact_and_quote_has_a_numbered_endnote_shared_by_place():
+    f1 = fact("f1", 3, "First fact.")
+    f2 = fact("f2", 3, "Second fact, same paragraph.")
+    q1 = quote("q1", 5, "A quotation")
+    f3 = fact("f3", 7, "Third fact, new paragraph.")
+    f4 = fact("f4", 5, "Fourth fact, the quote's paragraph.")
+    brief = sample_brief(
+        sections=(
+            doc.Section(heading="Key points", kind="key-points", facts=(f1, f2)),
+            doc.Section(heading="Voices", kind="quotes", quotes=(q1,)),
+            doc.Section(heading="Background", kind="background", facts=(f3, f4)),
+        )
+    )
+    _, root = render(brief)
+
+    assert noteref_after(root, "First fact.") == [1]
+    assert noteref_after(root, "Second fact, same paragraph.") == [1]
+    assert noteref_after(root, "Jane Speaker, Head of Something") == [2]
+    assert noteref_after(root, "Third fact, new paragraph.") == [3]
+    assert noteref_after(root, "Fourth fact, the quote's paragraph.") == [2]
+    assert endnotes(root) == {
+        1: citation(3).text,
+        2: citation(5).text,
+        3: citation(7).text,
+    }
+    all_refs = [int(sup.text) for sup in root.xpath("//sup[@class='noteref']")]
+    assert all_refs == [1, 1, 2, 3, 2]
+
+
+def test_sample_brief_notes_point_at_their_citations():
+    _, root = render(sample_brief())
+    assert noteref_after(root, "A fact in our words.") == [1]
+    assert noteref_after(root, "Jane Speaker") == [2]
+    assert endnotes(root) == {1: citation(3).text, 2: citation(5).text}
+
+
+def test_only_what_a_template_shows_gets_an_endnote():
+    """The press audience leaves out background sections, and their sources."""
+    shown = fact("shown", 3, "Shown to the press.")
+    hidden = fact("hidden", 9, "Internal background.")
+    brief = sample_brief(
+        audience="press",
+        sections=(
+            doc.Section(heading="Lines", kind="lines-to-take", facts=(shown,)),
+            doc.Section(heading="Background", kind="background", facts=(hidden,)),
+        ),
+    )
+    html, root = render(brief)
+    assert "Internal background." not in html
+    assert endnotes(root) == {1: citation(3).text}
+
+
+def test_no_sources_section_without_citations():
+    brief = sample_brief(
+        sections=(doc.Section(heading="Purpose", kind="purpose", paragraphs=("Only text.",)),)
+    )
+    _, root = render(brief)
+    assert endnotes(root) == {}
+    assert "Sources" not in [text_of(h) for h in root.iter("h2")]
+
+
+# --- template errors -----------------------------------------------------------------
+
+
+def write_audience(tmp_path: Path, text: str, audience: str = "minister") -> Path:
+    templates = tmp_path / "templates"
+    folder = templates / audience
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "brief.html.j2").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return templates
+
+
+def render_error(brief: doc.Brief, templates: Path) -> BriefgenError:
+    with pytest.raises(BriefgenError) as excinfo:
+        render_html(brief, [templates, BUILTIN])
+    return excinfo.value
+
+
+@pytest.mark.parametrize(
+    "expression, name",
+    [
+        ("{{ brief.titel }}", "titel"),
+        ("{{ labels.no_such_label }}", "no_such_label"),
+        ("{{ brief.sections[0].headng }}", "headng"),
+    ],
+)
+def test_undefined_name_names_template_file_and_line(tmp_path, expression, name):
+    templates = write_audience(
+        tmp_path,
+        f"""
+        {{% extends "base/base.html.j2" %}}
+        {{% block lead %}}
+        <p>fine</p>
+        <p>{expression}</p>
+        {{% endblock %}}
+        """,
+    )
+    error = render_error(sample_brief(), templates)
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    assert Path(problem.file) == templates / "minister" / "brief.html.j2"
+    assert problem.line == 4
+    assert name in problem.message
+    assert f"{templates / 'minister' / 'brief.html.j2'}:4:" in str(error)
+
+
+def test_syntax_error_names_template_file_and_line(tmp_path):
+    templates = write_audience(
+        tmp_path,
+        """
+        {% extends "base/base.html.j2" %}
+        {% block lead %}
+        <p>ok</p>
+        <p>{{ brief.title }</p>
+        {% endblock %}
+        """,
+    )
+    error = render_error(sample_brief(), templates)
+    problem = error.problems[0]
+    assert Path(problem.file) == templates / "minister" / "brief.html.j2"
+    assert problem.line == 4
+    assert "syntax" in problem.message
+
+
+def test_unclosed_block_is_a_syntax_error_with_location(tmp_path):
+    templates = write_audience(
+        tmp_path,
+        """
+        {% extends "base/base.html.j2" %}
+        {% block lead %}
+        {% for section in brief.sections %}
+        <p>{{ section.heading }}</p>
+        {% endblock %}
+        """,
+    )
+    problem = render_error(sample_brief(), templates).problems[0]
+    assert Path(problem.file) == templates / "minister" / "brief.html.j2"
+    assert problem.line is not None and 3 <= problem.line <= 5
+
+
+def test_missing_audience_template_is_a_clear_error(tmp_path):
+    error = render_error(sample_brief(audience="no-such-audience"), tmp_path)
+    message = str(error)
+    assert "no-such-audience/brief.html.j2" in message
+    assert "not found" in message
+    assert str(BUILTIN) in message  # says where it looked
+
+
+def test_missing_base_template_is_a_clear_error(tmp_path):
+    templates = write_audience(tmp_path, '{% extends "base/no-such-base.html.j2" %}\n')
+    message = str(render_error(sample_brief(), templates))
+    assert "base/no-such-base.html.j2" in message
+    assert "not found" in message
+
+
+def test_workspace_template_overrides_builtin_one(tmp_path):
+    templates = write_audience(
+        tmp_path,
+        """
+        {% extends "base/base.html.j2" %}
+        {% block lead %}<p>Workspace lead for {{ brief.reference }}</p>{% endblock %}
+        """,
+    )
+    html = render_html(sample_brief(), [templates, BUILTIN])
+    assert "<p>Workspace lead for REF-42</p>" in html

@@ -239,19 +239,28 @@ def test_identical_bytes_across_processes(monkeypatch):
     assert digests == {hashlib.sha256(docx_bytes()).hexdigest()}
 
 
-def test_safe_links_become_hyperlinks_others_plain_text():
+def test_links_become_hyperlinks():
     html = (
-        '<html lang="en"><body><p><a href="https://example.org/x">safe</a> '
-        '<a href="javascript:alert(1)">unsafe</a> <a href="file:///etc/passwd">local</a></p>'
-        "</body></html>"
+        '<html lang="en"><body><p><a href="https://example.org/x">safe</a> and '
+        '<a href="#note-1">anchor</a></p></body></html>'
     )
     word = open_docx(render_docx(parse_html(html, "t/brief.html.j2")))
     [paragraph] = word.paragraphs
-    assert paragraph.text == "safe unsafe local"
+    assert paragraph.text == "safe and anchor"
     links = paragraph._p.findall(qn("w:hyperlink"))
     assert len(links) == 1
     targets = [rel.target_ref for rel in word.part.rels.values() if rel.is_external]
     assert targets == ["https://example.org/x"]
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x"])
+def test_unsafe_links_are_refused_naming_the_template(href):
+    html = f'<html lang="en"><body><p><a href="{href}">x</a></p></body></html>'
+    with pytest.raises(BriefgenError) as excinfo:
+        parse_html(html, "t/brief.html.j2")
+    (problem,) = excinfo.value.problems
+    assert problem.file == "t/brief.html.j2"
+    assert f"link to '{href}': only http, https, mailto and #anchor links" in problem.message
 
 
 @pytest.mark.parametrize(

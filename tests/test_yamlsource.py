@@ -119,8 +119,8 @@ def test_escaped_control_character_is_refused_with_key_path():
     with pytest.raises(BriefgenError) as excinfo:
         parse('sections:\n  - heading: "bad\\x07bell"\n')
     assert messages(excinfo) == [
-        "t.yaml:2:5: error: sections[0].heading: control character U+0007 is not allowed "
-        "in text; remove it"
+        "t.yaml:2:5: error: sections[0].heading: character U+0007 is not allowed "
+        "(XML cannot hold it); remove it"
     ]
 
 

@@ -41,9 +41,11 @@ def build_briefs(
     formats: list[str] | None,
     out_dir: Path,
     dataset_path: Path | None = None,
+    time_limit_seconds: float | None = None,
 ) -> list[str]:
     """Build every spec; return one line per file written."""
     from briefgen.render import check_formats, render_brief
+    from briefgen.timelimit import DEFAULT_SECONDS
     from briefgen.write import write_briefs
 
     check_formats(formats or [])
@@ -53,6 +55,8 @@ def build_briefs(
     for item in loaded:
         brief = compose_brief(item.spec, dataset)
         wanted = formats or list(item.spec.formats)
-        outputs, pages = render_brief(brief, wanted, template_dirs(item.path))
+        outputs, pages = render_brief(
+            brief, wanted, template_dirs(item.path), time_limit_seconds or DEFAULT_SECONDS
+        )
         rendered.append(RenderedBrief(item, outputs, pages))
     return write_briefs(rendered, Path(out_dir))

@@ -68,11 +68,20 @@ def build(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("build"),
     dataset: DatasetOption = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", min=1, help="Seconds one brief may take to render before it is stopped."
+        ),
+    ] = 60,
 ) -> None:
     """Validate specs, then write build/<brief-id>.pdf and .docx and update build/manifest.json."""
     from briefgen.build import build_briefs
 
-    for line in build_briefs(specs, formats=format, out_dir=out, dataset_path=dataset):
+    lines = build_briefs(
+        specs, formats=format, out_dir=out, dataset_path=dataset, time_limit_seconds=time_limit
+    )
+    for line in lines:
         typer.echo(line)
 
 

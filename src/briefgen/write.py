@@ -2,8 +2,10 @@
 
 Each file is written to a temporary file beside its target, flushed to disk
 and moved into place with :func:`os.replace`, so a crash never leaves a torn
-file. All files of a brief are staged before the first one is moved. The
-manifest (``build/manifest.json``) lists every brief built into the folder.
+file. All files of a brief are staged before the first one is moved, and put
+back if one move fails. The manifest (``build/manifest.json``) lists every
+brief built into the folder. Temporary files a killed build left behind are
+removed by the next build of the same brief.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from filelock import FileLock
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, Problem
@@ -26,22 +31,44 @@ MANIFEST = "manifest.json"
 
 
 def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> list[str]:
-    """Write every brief's files and update the manifest; return a line per file."""
+    """Write every brief's files and update the manifest; return a line per file.
+
+    Each brief is written under its own lock, so two builds of the same brief
+    (separate processes) take turns; the manifest is re-read and updated under
+    its lock after every brief, so it always matches the files and keeps what
+    other builds wrote.
+    """
     prepare_folder(out_dir)
-    manifest = read_manifest(out_dir)
-    manifest["generator"] = f"briefgen {__version__}"
     lines = []
     for item in rendered:
-        files = write_brief_files(item, out_dir)
-        manifest["briefs"][item.loaded.spec.id] = manifest_entry(item, files, out_dir)
-        # After every brief, so the manifest matches the files even if a later one fails.
-        write_atomically(
-            out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        )
-        lines += [
-            describe(out_dir / entry["name"], entry["pages"], entry["bytes"]) for entry in files
-        ]
+        brief_id = item.loaded.spec.id
+        try:
+            with FileLock(out_dir / f".{brief_id}.lock"):
+                remove_leftovers(out_dir, brief_id)
+                files = write_brief_files(item, out_dir)
+                with FileLock(out_dir / f".{MANIFEST}.lock"):
+                    remove_leftovers(out_dir, MANIFEST)
+                    update_manifest(out_dir, brief_id, manifest_entry(item, files, out_dir))
+        except OSError as exc:  # the lock files themselves could not be made
+            raise BriefgenError(
+                Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
+            ) from None
+        lines += [describe(out_dir / f["name"], f["pages"], f["bytes"]) for f in files]
     return lines
+
+
+def update_manifest(out_dir: Path, brief_id: str, entry: dict) -> None:
+    manifest = read_manifest(out_dir)
+    manifest["generator"] = f"briefgen {__version__}"
+    manifest["briefs"][brief_id] = entry
+    write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def remove_leftovers(out_dir: Path, name: str) -> None:
+    """Temporary files a killed build left behind for ``name`` (we hold its lock)."""
+    for leftover in out_dir.glob(f".{name}.*"):
+        if leftover.suffix in (".tmp", ".old"):
+            leftover.unlink(missing_ok=True)
 
 
 def prepare_folder(out_dir: Path) -> None:
@@ -72,32 +99,64 @@ def read_manifest(out_dir: Path) -> dict:
 
 
 def write_brief_files(item: RenderedBrief, out_dir: Path) -> list[dict]:
-    """Stage all formats of one brief, then move them into place together."""
+    """All formats of one brief appear together or not at all."""
     brief_id = item.loaded.spec.id
+    targets = {name: out_dir / f"{brief_id}.{name}" for name in item.outputs}
     staged: list[tuple[Path, Path]] = []
-    files = []
     try:
         for name, data in item.outputs.items():
-            target = out_dir / f"{brief_id}.{name}"
-            staged.append((stage(target, data), target))
-            files.append(
-                {
-                    "name": target.name,
-                    "format": name,
-                    "bytes": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "pages": item.pages.get(name),
-                }
-            )
-        for temporary, target in staged:
-            os.replace(temporary, target)
+            staged.append((stage(targets[name], data), targets[name]))
+        replace_together(staged)
     except OSError as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise BriefgenError(
             Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
         ) from None
-    return files
+    return [
+        {
+            "name": targets[name].name,
+            "format": name,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": item.pages.get(name),
+        }
+        for name, data in item.outputs.items()
+    ]
+
+
+def replace_together(staged: list[tuple[Path, Path]]) -> None:
+    """Move staged files into place; if one move fails, put back the ones already moved."""
+    backups = {target: keep_old(target) for _, target in staged}
+    moved: list[Path] = []
+    try:
+        for temporary, target in staged:
+            os.replace(temporary, target)
+            moved.append(target)
+    except OSError:
+        for target in moved:
+            if backups[target] is not None:
+                os.replace(backups[target], target)
+            else:
+                target.unlink(missing_ok=True)
+        raise
+    finally:
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+
+
+def keep_old(target: Path) -> Path | None:
+    """A second name for the current file, to restore it if the new set cannot be completed."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links on this file system
+        shutil.copy2(target, backup)
+    return backup
 
 
 def stage(target: Path, data: bytes) -> Path:

@@ -121,7 +121,19 @@ def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
             )
         )
         raise BriefgenError(builder.problems) from None
-    except yaml.YAMLError as exc:  # e.g. ReaderError for unprintable characters
+    except yaml.reader.ReaderError as exc:  # a raw character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        builder.problems.append(
+            Problem(
+                f"character U+{exc.character:04X} is not allowed (XML cannot hold it); remove it",
+                path,
+                line,
+                column,
+            )
+        )
+        raise BriefgenError(builder.problems) from None
+    except yaml.YAMLError as exc:
         builder.problems.append(Problem(f"YAML: {exc}", path))
         raise BriefgenError(builder.problems) from None
     return builder.finish()
@@ -187,6 +199,7 @@ class _Builder:
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
         if not self.stack:
             self.root = value
+            self.marks[()] = mark  # where the content starts, after any comments
             return ()
         frame = self.stack[-1]
         if isinstance(frame.container, list):
@@ -227,8 +240,8 @@ class _Builder:
             line, column = self.marks.get(key_path, (None, None))
             self.problems.append(
                 Problem(
-                    f"{format_key_path(key_path)}: control character "
-                    f"U+{ord(bad.group()):04X} is not allowed in text; remove it",
+                    f"{format_key_path(key_path)}: character U+{ord(bad.group()):04X} "
+                    "is not allowed (XML cannot hold it); remove it",
                     self.path,
                     line,
                     column,
@@ -240,8 +253,9 @@ class _Builder:
             self.problems.append(Problem("file is empty; expected a YAML mapping", self.path, 1, 1))
         elif not isinstance(self.root, dict):
             kind = "a list" if isinstance(self.root, list) else "a single value"
+            line, column = self.marks[()]
             self.problems.append(
-                Problem(f"file holds {kind}; expected a mapping of keys", self.path, 1, 1)
+                Problem(f"file holds {kind}; expected a mapping of keys", self.path, line, column)
             )
         if self.problems:
             raise BriefgenError(self.problems)

@@ -8,36 +8,48 @@ WeasyPrint and python-docx are imported only when a format needs them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.document import Brief
-from briefgen.errors import BriefgenError, did_you_mean
+from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.render.html import render_html
+from briefgen.render.htmltree import HtmlDocument, parse_html
+from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from briefgen.workspace import audiences
 
 Output = tuple[bytes, int | None]  # bytes, pages (None where the format has no fixed pages)
 
 
-def write_html(html: str, dirs: list[Path], template: str) -> Output:
-    return html.encode("utf-8"), None
+@dataclass(frozen=True)
+class Rendered:
+    """One rendering of a brief's template, which every writer starts from."""
+
+    html: str
+    tree: HtmlDocument  # the same HTML, read and checked against the supported subset
+    template_dirs: list[Path]
+    template: str  # e.g. "minister/brief.html.j2", for messages
 
 
-def write_pdf(html: str, dirs: list[Path], template: str) -> Output:
+def write_html(rendered: Rendered) -> Output:
+    return rendered.html.encode("utf-8"), None
+
+
+def write_pdf(rendered: Rendered) -> Output:
     from briefgen.render.pdf import render_pdf
 
-    return render_pdf(html, dirs, template)
+    return render_pdf(rendered.html, rendered.template_dirs, rendered.template)
 
 
-def write_docx(html: str, dirs: list[Path], template: str) -> Output:
+def write_docx(rendered: Rendered) -> Output:
     from briefgen.render.docx import render_docx
-    from briefgen.render.htmltree import parse_html
 
-    audience_dir = audiences(dirs)[template.split("/")[0]]
+    audience_dir = audiences(rendered.template_dirs)[rendered.template.split("/")[0]]
     reference = audience_dir / "reference.docx"
-    return render_docx(parse_html(html, template), reference if reference.is_file() else None), None
+    return render_docx(rendered.tree, reference if reference.is_file() else None), None
 
 
-WRITERS: dict[str, Callable[[str, list[Path], str], Output]] = {
+WRITERS: dict[str, Callable[[Rendered], Output]] = {
     "pdf": write_pdf,
     "docx": write_docx,
     "html": write_html,
@@ -56,13 +68,35 @@ def check_formats(formats: list[str]) -> None:
 
 
 def render_brief(
-    brief: Brief, formats: list[str], template_dirs: list[Path]
+    brief: Brief,
+    formats: list[str],
+    template_dirs: list[Path],
+    time_limit_seconds: float | None = DEFAULT_SECONDS,
 ) -> tuple[dict[str, bytes], dict[str, int | None]]:
     """Bytes and page counts of each format, all from one rendering of the template."""
     check_formats(formats)
-    html = render_html(brief, template_dirs)
     template = f"{brief.audience}/brief.html.j2"
+    try:
+        with time_limit(time_limit_seconds):
+            return render_formats(brief, formats, template_dirs, template)
+    except TimeLimitExceeded:
+        raise BriefgenError(
+            Problem(
+                f"rendering brief '{brief.id}' took longer than {time_limit_seconds:g} s and was "
+                "stopped; look for huge sizes or tables in the template and its CSS, "
+                "or raise --time-limit",
+                template,
+            )
+        ) from None
+
+
+def render_formats(
+    brief: Brief, formats: list[str], template_dirs: list[Path], template: str
+) -> tuple[dict[str, bytes], dict[str, int | None]]:
+    html = render_html(brief, template_dirs)
+    # Checked whatever the formats: a template is valid for both or for neither.
+    rendered = Rendered(html, parse_html(html, template), template_dirs, template)
     outputs, pages = {}, {}
     for name in dict.fromkeys(formats):
-        outputs[name], pages[name] = WRITERS[name](html, template_dirs, template)
+        outputs[name], pages[name] = WRITERS[name](rendered)
     return outputs, pages

@@ -108,10 +108,10 @@ def render_html(brief: Brief, template_dirs: list[Path]) -> str:
             Problem(f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno)
         ) from None
     except jinja2.TemplateNotFound as exc:
+        file, line = template_location(exc, template_dirs)  # the include or extends asking
+        looked_in = ", ".join(map(str, template_dirs))
         raise BriefgenError(
-            Problem(
-                f"template '{exc.name}' not found (looked in {', '.join(map(str, template_dirs))})"
-            )
+            Problem(f"template '{exc.name}' not found (looked in {looked_in})", file or name, line)
         ) from None
     except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
         file, line = template_location(exc, template_dirs)

@@ -8,8 +8,11 @@ one tree, many writers). The subset, documented in README ("Template HTML"):
   ``p`` and a ``footer`` attribution), ``table`` (``thead tbody tr th td``,
   ``colspan``), ``aside class="callout"``, ``div class="page-break"``
 * inline: ``strong b em i sup sub span a cite small br``
+* in ``head``: ``title meta style`` and ``link rel="stylesheet"``
 
-Anything else is an error naming the template, never silently dropped.
+Anything else is an error naming the template, never silently dropped. So are
+what could smuggle content into a PDF or send a reader elsewhere: attachments
+(``rel="attachment"``) and links other than http, https, mailto or ``#anchor``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from briefgen.errors import BriefgenError, Problem
 CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
+HEAD = {"title", "meta", "style", "link"}
+SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
 
@@ -96,18 +101,28 @@ class HtmlDocument:
 def parse_html(html: str, template_name: str) -> HtmlDocument:
     root = lxml.html.document_fromstring(html)
     reader = _Reader(template_name)
+    head = root.find("head")
+    if head is not None:
+        reader.head(head)
     body = root.find("body")
     if body is not None:
         reader.container(body, role="body")
+    problems = [
+        Problem(f"{reason}; see README, 'Template HTML'", template_name)
+        for reason in reader.refused
+    ]
     if reader.unsupported:
         tags = ", ".join(f"<{tag}>" for tag in sorted(reader.unsupported))
-        raise BriefgenError(
+        problems.insert(
+            0,
             Problem(
                 f"uses {tags}, outside the HTML briefgen can write to both PDF and DOCX; "
                 "see README, 'Template HTML'",
                 template_name,
-            )
+            ),
         )
+    if problems:
+        raise BriefgenError(problems)
     meta = {
         element.get("name"): element.get("content", "")
         for element in root.iter("meta")
@@ -122,6 +137,28 @@ class _Reader:
         self.template_name = template_name
         self.blocks: list[Block] = []
         self.unsupported: set[str] = set()
+        self.refused: list[str] = []
+
+    def head(self, head) -> None:
+        for element in head:
+            if not isinstance(element.tag, str):
+                continue
+            rel = (element.get("rel") or "").lower().split()
+            if element.tag not in HEAD:
+                self.unsupported.add(f"{element.tag} in head")
+            elif element.tag == "link" and rel != ["stylesheet"]:
+                self.refused.append(
+                    f'<link rel="{" ".join(rel)}">: only stylesheets may be linked (no attachments)'
+                )
+
+    def check_attributes(self, element) -> None:
+        if "attachment" in (element.get("rel") or "").lower().split():
+            self.refused.append(f'<{element.tag} rel="attachment">: no attachments in a brief')
+        href = element.get("href")
+        if href is not None and not SAFE_HREF.match(href.strip()):
+            self.refused.append(
+                f"link to '{href[:60]}': only http, https, mailto and #anchor links"
+            )
 
     def container(self, element, role: str) -> None:
         """Blocks inside a container; loose inline content becomes a paragraph."""
@@ -146,6 +183,7 @@ class _Reader:
             self.blocks.append(Paragraph(runs, role))
 
     def block(self, element, role: str) -> None:
+        self.check_attributes(element)
         tag = element.tag
         classes = set((element.get("class") or "").split())
         if tag in HEADINGS:
@@ -234,6 +272,7 @@ class _Reader:
         return trim(runs)
 
     def inline(self, element, runs: list[Run], style: dict) -> None:
+        self.check_attributes(element)
         tag = element.tag
         if tag not in INLINE:
             self.unsupported.add(tag)

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -224,6 +225,7 @@ ANY_TEXT = st.text(min_size=0, max_size=60)
 @settings(
     max_examples=40,
     deadline=None,
+    derandomize=True,  # the same examples on every run: no flaky CI
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(title=ANY_TEXT, heading=ANY_TEXT, text=ANY_TEXT, point=ANY_TEXT, reference=ANY_TEXT)
@@ -239,10 +241,11 @@ def test_any_unicode_builds_or_fails_cleanly(tmp_path, title, heading, text, poi
         assert exc.problems and all(p.message for p in exc.problems)
         return
     word = docx.Document(io.BytesIO((tmp_path / "out" / "test-brief.docx").read_bytes()))
-    assert word.paragraphs[0].text == " ".join(title.split()) or not title.strip()
+    html_spaces = re.sub(r"[ \t\n\r\f]+", " ", title).strip(" ")  # HTML folds only these
+    assert word.paragraphs[0].text == html_spaces
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(document=st.text(max_size=300))
 def test_any_yaml_text_loads_or_fails_cleanly(document, tmp_path_factory):
     from briefgen.yamlsource import parse_yaml

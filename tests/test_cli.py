@@ -55,8 +55,8 @@ def test_data_list_unknown_tag_and_kind():
     assert result.returncode == 1
     assert "unknown tag 'cyberr'; did you mean 'cyber'?" in result.stderr
     result = run("data", "list", "quote")
-    assert result.returncode == 1
-    assert "did you mean 'quotes'?" in result.stderr
+    assert result.returncode == 2  # a usage error, like any wrong choice on the command line
+    assert "'quote' is not one of 'facts', 'quotes'" in result.stderr
 
 
 def test_data_check():
@@ -98,18 +98,18 @@ def test_build_html_for_template_debugging(write_yaml, minimal_spec, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["--format", "odt"], "error: unknown format 'odt'; choose pdf, docx or html"),
-        (["--out", "FILE"], "error: exists but is not a folder; choose another --out"),
+        (["--format", "odt"], "'odt' is not one of 'pdf', 'docx', 'html'", 2),
+        (["--out", "FILE"], "error: exists but is not a folder; choose another --out", 1),
     ],
 )
-def test_build_option_errors(write_yaml, minimal_spec, tmp_path, args, message):
+def test_build_option_errors(write_yaml, minimal_spec, tmp_path, args, message, code):
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
     args = [str(blocker) if arg == "FILE" else arg for arg in args]
     result = run("build", str(write_yaml(minimal_spec)), *args)
-    assert result.returncode == 1
+    assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -118,3 +118,57 @@ def test_missing_spec_file(tmp_path):
     result = run("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
     assert f"{tmp_path / 'nope.yaml'}: error: no such file; check the path" in result.stderr
+
+
+def test_warnings_for_empty_selection_and_page_budget(write_yaml, minimal_spec, tmp_path):
+    spec = minimal_spec.replace(
+        "    marking: OFFICIAL\n", "    marking: OFFICIAL\n    page_budget: 1\n"
+    )
+    spec += """
+      - heading: Nobody
+        select:
+          quotes: {speakers: [anne-quintin], organisations: [icrc]}
+      - heading: Long
+        text: |
+""" + "".join(
+        f"          Paragraph {i} of a long brief that will not fit on one page.\n\n"
+        for i in range(90)
+    )
+    path = write_yaml(spec)
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "-f", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"{path}:19:7: warning: sections[1].select.quotes: selects no quotes; check its "
+        "criteria (briefgen data list quotes)" in result.stderr
+    )
+    assert f"{path}:7:1: warning: page_budget: the PDF has " in result.stderr
+    assert "pages, over the page budget of 1" in result.stderr
+
+
+def test_validate_renders_templates(tmp_path, minimal_spec):
+    import textwrap
+
+    workspace = tmp_path / "ws"
+    (workspace / "briefs").mkdir(parents=True)
+    (workspace / "templates" / "minister").mkdir(parents=True)
+    (workspace / "templates" / "minister" / "brief.html.j2").write_text(
+        '{% extends "base/base.html.j2" %}\n{% block lead %}<img src="x.png">{% endblock %}\n'
+    )
+    spec = workspace / "briefs" / "b.yaml"
+    spec.write_text(textwrap.dedent(minimal_spec).lstrip())
+    result = run("validate", str(spec))
+    assert result.returncode == 1
+    assert "minister/brief.html.j2: error: uses <img>" in result.stderr
+
+
+def test_same_file_twice_is_built_once(write_yaml, minimal_spec, tmp_path):
+    path = write_yaml(minimal_spec)
+    result = run("validate", str(path), str(tmp_path / "." / path.name))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok (") == 1
+
+
+def test_no_specs_in_folder_names_it(tmp_path):
+    result = run("validate", str(tmp_path))
+    assert result.returncode == 1
+    assert f"error: no spec files (*.yaml) in {tmp_path}" in result.stderr

@@ -33,7 +33,7 @@ def soffice() -> str:
 @pytest.fixture(scope="module")
 def converted(soffice, tmp_path_factory):
     work = tmp_path_factory.mktemp("libreoffice")
-    lines = list(build_briefs([SPEC], formats=["docx"], out_dir=work / "build"))
+    lines = build_briefs([SPEC], formats=["docx"], out_dir=work / "build").lines
     [docx_path] = [
         work / "build" / name for name in os.listdir(work / "build") if name.endswith(".docx")
     ]

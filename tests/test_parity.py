@@ -63,7 +63,7 @@ class Outputs:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
     out_dir = tmp_path_factory.mktemp("build")
-    lines = list(build_briefs([BRIEFS], formats=None, out_dir=out_dir))
+    lines = build_briefs([BRIEFS], formats=None, out_dir=out_dir).lines
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     specs = {loaded.path.resolve(): loaded.spec for loaded in load_all([BRIEFS])}
     return Built(out_dir, lines, manifest, specs)

@@ -89,6 +89,18 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
             "4:1: error: date: expected a date as YYYY-MM-DD, got '2 March'",
         ),
         (
+            "date: 2026-03-02",
+            "date: 2026-13-45",
+            "4:1: error: date: '2026-13-45' is not a real date (month value is outside "
+            "expected range of 1-12)",
+        ),
+        (
+            "marking: OFFICIAL",
+            "marking: official",
+            "6:1: error: marking: 'official' is not one of 'UNCLASSIFIED', 'OFFICIAL', "
+            "'OFFICIAL-SENSITIVE', 'SECRET' or 'TOP SECRET'; did you mean 'OFFICIAL'?",
+        ),
+        (
             "critical_date: Routine",
             "critical_date: soon",
             "10:1: error: critical_date: write 'Routine', or give 'date:' and 'reason:' beneath it",
@@ -116,7 +128,18 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
             "'To test.'",
         ),
     ],
-    ids=["audience", "marking", "date", "critical", "contact", "missing", "id", "points"],
+    ids=[
+        "audience",
+        "marking",
+        "date",
+        "unreal-date",
+        "lowercase-marking",
+        "critical",
+        "contact",
+        "missing",
+        "id",
+        "points",
+    ],  # fmt: skip
 )
 def test_single_errors(write_yaml, minimal_spec, dataset, old, new, expected):
     assert old in minimal_spec

@@ -17,7 +17,7 @@ def spec(write_yaml, minimal_spec):
 
 
 def build(spec, out, formats=("html",)):
-    return list(build_briefs([spec], formats=list(formats), out_dir=out))
+    return build_briefs([spec], formats=list(formats), out_dir=out).lines
 
 
 def test_manifest_describes_outputs(spec, tmp_path):
@@ -57,7 +57,7 @@ def test_failed_move_keeps_previous_outputs_and_leaves_no_temporary_files(
         build(spec, out)
     assert "cannot write: No space left on device" in str(excinfo.value)
     assert (out / "test-brief.html").read_bytes() == before
-    left = sorted(path.name for path in out.iterdir() if path.suffix != ".lock")
+    left = sorted(path.name for path in out.iterdir() if path.is_file())
     assert left == ["manifest.json", "test-brief.html"]
 
 
@@ -84,8 +84,47 @@ def test_manifest_matches_files_when_a_later_brief_fails(
 
     monkeypatch.setattr(os, "replace", fail_for_second)
     with pytest.raises(BriefgenError):
-        list(build_briefs([spec, second], formats=["html"], out_dir=out))
+        build_briefs([spec, second], formats=["html"], out_dir=out)
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["briefs"]) == {"test-brief"}
     (file,) = manifest["briefs"]["test-brief"]["files"]
     assert file["bytes"] == (out / "test-brief.html").stat().st_size
+
+
+def test_formats_built_separately_stay_in_the_manifest(spec, tmp_path):
+    out = tmp_path / "build"
+    build(spec, out, formats=("html",))
+    build(spec, out, formats=("docx",))
+    files = json.loads((out / "manifest.json").read_text())["briefs"]["test-brief"]["files"]
+    assert sorted(f["format"] for f in files) == ["docx", "html"]
+
+
+def test_same_id_from_another_spec_warns(spec, write_yaml, minimal_spec, tmp_path):
+    out = tmp_path / "build"
+    build(spec, out)
+    copy = write_yaml(minimal_spec, "copy.yaml")  # same id: test-brief
+    report = build_briefs([copy], formats=["html"], out_dir=out)
+    (warning,) = report.warnings
+    assert warning.severity == "warning" and warning.file == copy
+    assert f"built from {os.path.relpath(spec, out)}" in warning.message
+    assert "which has the same id 'test-brief'" in warning.message
+
+
+def test_unreadable_manifest_warns(spec, tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "manifest.json").write_text("[1, 2]")
+    report = build_briefs([spec], formats=["html"], out_dir=out)
+    assert [str(w) for w in report.warnings] == [
+        f"{out / 'manifest.json'}: warning: unreadable (it is not a briefgen manifest); "
+        "starting a new manifest"
+    ]
+
+
+def test_manifest_that_cannot_be_written_leaves_no_temporary_file(spec, tmp_path):
+    out = tmp_path / "build"
+    (out / "manifest.json").mkdir(parents=True)  # a folder where the manifest should be
+    with pytest.raises(BriefgenError) as excinfo:
+        build(spec, out)
+    assert "cannot write: Is a directory" in str(excinfo.value)
+    assert not list(out.glob(".manifest.json.*"))

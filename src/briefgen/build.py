@@ -1,31 +1,26 @@
 """The pipeline, top to bottom: load dataset → load specs → compose → render → write.
 
-Everything is validated and rendered before the first byte is written, so a
-problem in any brief leaves ``build/`` exactly as it was.
+Every brief is validated and rendered before the first byte is written, so a
+problem in any brief leaves ``build/`` exactly as it was. Problems that do not
+stop a build (an empty selection, a brief over its page budget) come back as
+warnings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from briefgen.compose import compose_brief
+from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset, load_dataset
 from briefgen.load_spec import LoadedSpec, load_specs
 from briefgen.workspace import audiences, expand_spec_paths, template_dirs
 
-
-def load_all(spec_paths: list[Path], dataset_path: Path | None = None) -> list[LoadedSpec]:
-    dataset = load_dataset(dataset_path)
-    return load_specs(*_specs_and_dataset(spec_paths, dataset))
-
-
-def _specs_and_dataset(spec_paths: list[Path], dataset: Dataset):
-    paths = expand_spec_paths(list(spec_paths))
-    if not paths:
-        raise BriefgenError(Problem("no spec files given (briefs/*.yaml)"))
-    return paths, dataset, lambda path: audiences(template_dirs(path))
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,37 @@ class RenderedBrief:
     pages: dict[str, int | None]  # format → page count where known
 
 
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)  # one per brief checked or file written
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_all(spec_paths: list[Path], dataset_path: Path | None = None) -> list[LoadedSpec]:
+    return _load(spec_paths, load_dataset(dataset_path))
+
+
+def _load(spec_paths: list[Path], dataset: Dataset) -> list[LoadedSpec]:
+    paths = expand_spec_paths(list(spec_paths))
+    if not paths:
+        where = ", ".join(map(str, spec_paths))
+        raise BriefgenError(Problem(f"no spec files (*.yaml) in {where}"))
+    return load_specs(paths, dataset, lambda path: audiences(template_dirs(path)))
+
+
+def check_briefs(spec_paths: list[Path], dataset_path: Path | None = None) -> Report:
+    """What ``validate`` does: everything a build does short of PDF, DOCX and writing."""
+    from briefgen.render import check_template
+
+    def check(item: LoadedSpec, brief: Brief) -> str:
+        check_template(brief, template_dirs(item.path))
+        return f"{item.path}: ok ({item.spec.audience}, {len(item.spec.sections)} sections)"
+
+    report = Report()
+    report.lines = each_brief(spec_paths, dataset_path, report, check)
+    return report
+
+
 def build_briefs(
     spec_paths: list[Path],
     *,
@@ -42,21 +68,82 @@ def build_briefs(
     out_dir: Path,
     dataset_path: Path | None = None,
     time_limit_seconds: float | None = None,
-) -> list[str]:
-    """Build every spec; return one line per file written."""
+) -> Report:
+    """Build every spec; the report has one line per file written."""
     from briefgen.render import check_formats, render_brief
     from briefgen.timelimit import DEFAULT_SECONDS
     from briefgen.write import write_briefs
 
-    check_formats(formats or [])
-    dataset = load_dataset(dataset_path)
-    loaded = load_specs(*_specs_and_dataset(spec_paths, dataset))
-    rendered = []
-    for item in loaded:
-        brief = compose_brief(item.spec, dataset)
-        wanted = formats or list(item.spec.formats)
+    def render(item: LoadedSpec, brief: Brief) -> RenderedBrief:
         outputs, pages = render_brief(
-            brief, wanted, template_dirs(item.path), time_limit_seconds or DEFAULT_SECONDS
+            brief,
+            formats or list(item.spec.formats),
+            template_dirs(item.path),
+            time_limit_seconds or DEFAULT_SECONDS,
         )
-        rendered.append(RenderedBrief(item, outputs, pages))
-    return write_briefs(rendered, Path(out_dir))
+        report.warnings.extend(over_budget(item, pages.get("pdf")))
+        return RenderedBrief(item, outputs, pages)
+
+    report = Report()
+    try:
+        check_formats(formats or [])
+        rendered = each_brief(spec_paths, dataset_path, report, render)
+    except BriefgenError as exc:
+        raise BriefgenError(exc.problems, summary="nothing was written") from None
+    report.lines, write_warnings = write_briefs(rendered, Path(out_dir))
+    report.warnings += write_warnings
+    return report
+
+
+def each_brief(
+    spec_paths: list[Path],
+    dataset_path: Path | None,
+    report: Report,
+    step: Callable[[LoadedSpec, Brief], T],
+) -> list[T]:
+    """Load, compose and run ``step`` on every brief; raise all their problems at once."""
+    dataset = load_dataset(dataset_path)
+    results: list[T] = []
+    problems: list[Problem] = []
+    for item in _load(spec_paths, dataset):
+        brief = compose_brief(item.spec, dataset)
+        report.warnings += empty_selections(item, brief)
+        try:
+            results.append(step(item, brief))
+        except BriefgenError as exc:
+            problems += exc.problems
+    if problems:
+        raise BriefgenError(problems)
+    return results
+
+
+def empty_selections(item: LoadedSpec, brief: Brief) -> list[Problem]:
+    warnings = []
+    for index, (section, composed) in enumerate(
+        zip(item.spec.sections, brief.sections, strict=True)
+    ):
+        if section.select is None:
+            continue
+        for kind in type(section.select).model_fields:
+            if getattr(section.select, kind) is not None and not getattr(composed, kind):
+                warnings.append(
+                    item.doc.problem(
+                        ("sections", index, "select", kind),
+                        f"selects no {kind}; check its criteria (briefgen data list {kind})",
+                        severity="warning",
+                    )
+                )
+    return warnings
+
+
+def over_budget(item: LoadedSpec, pdf_pages: int | None) -> list[Problem]:
+    budget = item.spec.page_budget
+    if pdf_pages is None or budget is None or pdf_pages <= budget:
+        return []
+    return [
+        item.doc.problem(
+            ("page_budget",),
+            f"the PDF has {pdf_pages} pages, over the page budget of {budget}",
+            severity="warning",
+        )
+    ]

@@ -9,6 +9,7 @@ something is really broken.
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,20 +22,39 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 data_app = typer.Typer(
     help="Look into the curated dataset: check it, list its items.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
 
+# Choices typer checks itself (a wrong one is a usage error, exit 2). They mirror
+# briefgen.render.WRITERS and briefgen.datamodel.ITEM_KINDS, which import heavier code.
+OutputFormat = Enum("OutputFormat", {name: name for name in ("pdf", "docx", "html")}, type=str)
+ItemKind = Enum(
+    "ItemKind",
+    {kind: kind for kind in ("facts", "quotes", "people", "organisations", "states",
+                             "workstreams", "events", "figures", "sources")},
+    type=str,
+)  # fmt: skip
+ListKind = Enum("ListKind", {**{k.value: k.value for k in ItemKind}, "tags": "tags"}, type=str)
+
 SpecPaths = Annotated[
     list[Path],
-    typer.Argument(help="Spec files (briefs/*.yaml), or folders of them.", show_default=False),
+    typer.Argument(
+        help="Spec files (briefs/*.yaml), or folders of them.",
+        show_default=False,
+        metavar="SPEC...",
+    ),
 ]
 DatasetOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here
     typer.Option(
-        "--dataset", help="Dataset YAML to use instead of the one shipped.", dir_okay=False
+        "--dataset",
+        help="Dataset YAML to use instead of the one shipped.",
+        dir_okay=False,
+        metavar="FILE",
     ),
 ]
 
@@ -44,45 +64,59 @@ def report(problems) -> None:
         typer.echo(str(problem), err=True)
 
 
+def show(result) -> None:
+    """Print a build or check report: lines on stdout, warnings on stderr."""
+    for line in result.lines:
+        typer.echo(line)
+    report(result.warnings)
+
+
 @app.command()
 def validate(specs: SpecPaths, dataset: DatasetOption = None) -> None:
-    """Check specs against the dataset and templates; report every problem at once."""
-    from briefgen.build import load_all
+    """Check specs against the dataset and render their templates (writing nothing);
+    report every problem at once."""
+    from briefgen.build import check_briefs
 
-    loaded = load_all(specs, dataset)
-    for item in loaded:
-        typer.echo(f"{item.path}: ok ({item.spec.audience}, {len(item.spec.sections)} sections)")
+    show(check_briefs(specs, dataset))
 
 
 @app.command()
 def build(
     specs: SpecPaths,
     format: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        Optional[list[OutputFormat]],  # noqa: UP045
         typer.Option(
             "--format",
             "-f",
+            case_sensitive=False,
+            metavar="FORMAT",
             help="pdf, docx or html (the HTML the templates make, for debugging them). "
             "Repeat for several. Default: the formats each spec names.",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("build"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", metavar="DIR")] = Path(
+        "build"
+    ),
     dataset: DatasetOption = None,
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", min=1, help="Seconds one brief may take to render before it is stopped."
+            "--time-limit",
+            min=1,
+            metavar="SECONDS",
+            help="Seconds one brief may take to render before it is stopped.",
         ),
     ] = 60,
 ) -> None:
     """Validate specs, then write build/<brief-id>.pdf and .docx and update build/manifest.json."""
     from briefgen.build import build_briefs
 
-    lines = build_briefs(
-        specs, formats=format, out_dir=out, dataset_path=dataset, time_limit_seconds=time_limit
+    formats = [choice.value for choice in format] if format else None
+    show(
+        build_briefs(
+            specs, formats=formats, out_dir=out, dataset_path=dataset, time_limit_seconds=time_limit
+        )
     )
-    for line in lines:
-        typer.echo(line)
 
 
 @data_app.command("check")
@@ -94,35 +128,35 @@ def data_check(
             "--sources",
             help="Folder of source texts to check the quotes against (default: the ones shipped).",
             file_okay=False,
+            metavar="DIR",
         ),
     ] = None,
 ) -> None:
     """Check ids, references, tags, locators and that every quote is verbatim."""
+    from briefgen.listing import count
     from briefgen.load_dataset import load_dataset
 
     loaded = load_dataset(dataset, sources_dir=sources)
-    counts = ", ".join(f"{len(loaded.items(kind))} {kind}" for kind in kinds())
+    counts = ", ".join(count(loaded.items(kind.value), kind.value) for kind in ItemKind)
     typer.echo(f"{loaded.path}: ok ({counts})")
-
-
-def kinds() -> tuple[str, ...]:
-    from briefgen.datamodel import ITEM_KINDS
-
-    return ITEM_KINDS
 
 
 @data_app.command("list")
 def data_list(
     kind: Annotated[
-        str,
+        ListKind,
         typer.Argument(
-            help="facts, quotes, people, organisations, states, workstreams, "
-            "events, figures, sources or tags."
+            help="What to list.",
+            case_sensitive=False,
+            metavar="KIND",
+            show_default=False,
         ),
     ],
     tag: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--tag", "-t", help="Only items with this tag (repeat: any of them)."),
+        typer.Option(
+            "--tag", "-t", metavar="TAG", help="Only items with this tag (repeat: any of them)."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON array of the items with all their fields.")
@@ -132,7 +166,7 @@ def data_list(
     """Show dataset items so a spec author can find their ids."""
     from briefgen.listing import print_items
 
-    print_items(kind, tags=tag or [], as_json=as_json, dataset_path=dataset)
+    print_items(kind.value, tags=tag or [], as_json=as_json, dataset_path=dataset)
 
 
 def main() -> None:
@@ -141,8 +175,9 @@ def main() -> None:
     except BriefgenError as exc:
         report(exc.problems)
         errors = sum(p.severity == "error" for p in exc.problems)
-        typer.echo(f"{errors} error(s); nothing was written.", err=True)
+        summary = f"{errors} error{'s' if errors != 1 else ''}"
+        typer.echo(f"{summary}; {exc.summary}." if exc.summary else f"{summary}.", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written.", err=True)
+        typer.echo("interrupted.", err=True)
         sys.exit(130)

@@ -69,7 +69,8 @@ def citation(item: Any, dataset: Dataset) -> doc.Citation:
     source = dataset.get(item.source)
     return doc.Citation(
         source_id=source.id,
-        text=f"{source.publisher}, \u201c{source.title}\u201d, paragraph {item.paragraph}",
+        text=f"{source.publisher}, \u201c{source.title}\u201d, {partial_date(source.date)}, "
+        f"paragraph {item.paragraph}",
     )
 
 

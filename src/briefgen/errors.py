@@ -7,6 +7,7 @@ them and exits 1 without a traceback. Anything else that escapes is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -37,18 +38,23 @@ class BriefgenError(Exception):
     """A user error: bad spec, bad data, bad template, unwritable path."""
 
     problems: list[Problem] = field(default_factory=list)
+    summary: str | None = None  # said after the count of errors, e.g. "nothing was written"
 
-    def __init__(self, problems: list[Problem | str] | Problem | str) -> None:
+    def __init__(
+        self, problems: list[Problem | str] | Problem | str, summary: str | None = None
+    ) -> None:
         if isinstance(problems, (str, Problem)):
             problems = [problems]
         self.problems = [Problem(p) if isinstance(p, str) else p for p in problems]
+        self.summary = summary
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
 
-def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``; did you mean 'x'?`` suffix, or the empty string."""
-    close = get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = get_close_matches(str(word).lower(), sorted(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean '{by_lower[close[0]]}'?" if close else ""

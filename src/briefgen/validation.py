@@ -6,6 +6,7 @@ Shared by the dataset and spec loaders: each error becomes one
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -57,6 +58,9 @@ def describe(model: type[BaseModel], loc: KeyPath, error: dict) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"expected true or false, got {show(given)}"
     if kind.startswith("date_"):
+        if isinstance(given, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", given):
+            reason = error.get("ctx", {}).get("error", "no such day")
+            return f"{show(given)} is not a real date ({reason})"
         return f"expected a date as YYYY-MM-DD, got {show(given)}"
     if kind == "string_type":
         return f"expected text, got {show(given)}"

@@ -66,4 +66,8 @@ def expand_spec_paths(paths: list[Path]) -> list[Path]:
             expanded += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
         else:
             expanded.append(path)
-    return expanded
+    # The same file named twice (briefs/x.yaml and ./briefs/x.yaml) is built once.
+    first: dict[Path, Path] = {}
+    for path in expanded:
+        first.setdefault(path.resolve(), path)
+    return list(first.values())

@@ -28,40 +28,78 @@ if TYPE_CHECKING:
     from briefgen.build import RenderedBrief
 
 MANIFEST = "manifest.json"
+LOCKS = ".locks"
 
 
-def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> list[str]:
-    """Write every brief's files and update the manifest; return a line per file.
+def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Write every brief's files and update the manifest.
 
-    Each brief is written under its own lock, so two builds of the same brief
-    (separate processes) take turns; the manifest is re-read and updated under
-    its lock after every brief, so it always matches the files and keeps what
-    other builds wrote.
+    Returns a line per file written, and warnings (an output that came from
+    another spec, an unreadable manifest). Each brief is written under its own
+    lock, so two builds of the same brief (separate processes) take turns; the
+    manifest is re-read and updated under its lock after every brief, so it
+    always matches the files and keeps what other builds wrote.
     """
     prepare_folder(out_dir)
-    lines = []
+    lines: list[str] = []
+    warnings: list[Problem] = []
     for item in rendered:
         brief_id = item.loaded.spec.id
         try:
-            with FileLock(out_dir / f".{brief_id}.lock"):
+            with lock(out_dir, brief_id):
                 remove_leftovers(out_dir, brief_id)
                 files = write_brief_files(item, out_dir)
-                with FileLock(out_dir / f".{MANIFEST}.lock"):
+                with lock(out_dir, MANIFEST):
                     remove_leftovers(out_dir, MANIFEST)
-                    update_manifest(out_dir, brief_id, manifest_entry(item, files, out_dir))
+                    warnings += update_manifest(out_dir, item, files)
         except OSError as exc:  # the lock files themselves could not be made
             raise BriefgenError(
                 Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
             ) from None
         lines += [describe(out_dir / f["name"], f["pages"], f["bytes"]) for f in files]
-    return lines
+    return lines, warnings
 
 
-def update_manifest(out_dir: Path, brief_id: str, entry: dict) -> None:
-    manifest = read_manifest(out_dir)
+def lock(out_dir: Path, name: str) -> FileLock:
+    """A lock per brief (and one for the manifest), kept out of sight in ``.locks/``."""
+    folder = out_dir / LOCKS
+    folder.mkdir(exist_ok=True)
+    return FileLock(folder / f"{name}.lock")
+
+
+def update_manifest(out_dir: Path, item: RenderedBrief, files: list[dict]) -> list[Problem]:
+    manifest, warnings = read_manifest(out_dir)
+    brief_id = item.loaded.spec.id
+    entry = manifest_entry(item, files, out_dir)
+    previous = manifest["briefs"].get(brief_id)
+    if previous:
+        if previous.get("spec") not in (None, entry["spec"]):
+            warnings.append(
+                Problem(
+                    f"replaces {out_dir / brief_id}.* built from {previous['spec']} "
+                    f"(relative to {out_dir}), which has the same id '{brief_id}'",
+                    item.loaded.path,
+                    severity="warning",
+                )
+            )
+        else:
+            entry["files"] = kept_files(previous, files, out_dir) + entry["files"]
     manifest["generator"] = f"briefgen {__version__}"
     manifest["briefs"][brief_id] = entry
     write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return warnings
+
+
+def kept_files(previous: dict, files: list[dict], out_dir: Path) -> list[dict]:
+    """Files of other formats from an earlier build of the same spec, still on disk."""
+    rebuilt = {f["format"] for f in files}
+    return [
+        f
+        for f in previous.get("files", [])
+        if isinstance(f, dict)
+        and f.get("format") not in rebuilt
+        and (out_dir / str(f.get("name"))).is_file()
+    ]
 
 
 def remove_leftovers(out_dir: Path, name: str) -> None:
@@ -84,18 +122,23 @@ def prepare_folder(out_dir: Path) -> None:
         ) from None
 
 
-def read_manifest(out_dir: Path) -> dict:
+def read_manifest(out_dir: Path) -> tuple[dict, list[Problem]]:
     path = out_dir / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {"briefs": {}}
-    except (OSError, ValueError):
-        # A manifest we cannot read describes files we cannot trust: start afresh.
-        return {"briefs": {}}
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("briefs"), dict):
-        return {"briefs": {}}
-    return manifest
+        return {"briefs": {}}, []
+    except (OSError, ValueError) as exc:
+        manifest = None
+        reason = getattr(exc, "strerror", None) or str(exc)
+    else:
+        reason = "it is not a briefgen manifest"
+    if isinstance(manifest, dict) and isinstance(manifest.get("briefs"), dict):
+        return manifest, []
+    # A manifest we cannot read describes files we cannot trust: start afresh, and say so.
+    return {"briefs": {}}, [
+        Problem(f"unreadable ({reason}); starting a new manifest", path, severity="warning")
+    ]
 
 
 def write_brief_files(item: RenderedBrief, out_dir: Path) -> list[dict]:
@@ -113,10 +156,12 @@ def write_brief_files(item: RenderedBrief, out_dir: Path) -> list[dict]:
         raise BriefgenError(
             Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
         ) from None
+    built = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return [
         {
             "name": targets[name].name,
             "format": name,
+            "built": built,
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
             "pages": item.pages.get(name),
@@ -131,7 +176,10 @@ def replace_together(staged: list[tuple[Path, Path]]) -> None:
     moved: list[Path] = []
     try:
         for temporary, target in staged:
-            os.replace(temporary, target)
+            try:
+                os.replace(temporary, target)
+            except OSError as exc:  # name the file the user knows, not our temporary one
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
             moved.append(target)
     except OSError:
         for target in moved:
@@ -177,9 +225,13 @@ def stage(target: Path, data: bytes) -> Path:
 
 
 def write_atomically(target: Path, text: str) -> None:
+    temporary = None
     try:
-        os.replace(stage(target, text.encode("utf-8")), target)
+        temporary = stage(target, text.encode("utf-8"))
+        os.replace(temporary, target)
     except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise BriefgenError(Problem(f"cannot write: {exc.strerror or exc}", target)) from None
 
 
@@ -193,7 +245,6 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "date": spec.date.isoformat(),
         "reference": spec.reference,
         "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": files,
     }
 

@@ -104,14 +104,42 @@ def decode_text(raw: bytes, path: Path) -> str:
         ) from None
 
 
+# PyYAML's words for common slips → what to do, and whether to point where the
+# construct started (context) rather than where the parser gave up (problem).
+SYNTAX_HINTS = (
+    ("quoted scalar", "end of stream", True, "a quotation mark opened here is never closed"),
+    ("", "'\\t' that cannot start any token", False, "a tab here; indent with spaces, not tabs"),
+    ("", "mapping values are not allowed here", False,
+     "unexpected ': '; put a value that contains ': ' in quotes, or check the indentation"),
+    ("flow sequence", "expected ',' or ']'", True, "a list opened with '[' here is not closed"),
+    ("flow mapping", "expected ',' or '}'", True, "a mapping opened with '{' here is not closed"),
+    ("block mapping", "expected <block end>", False,
+     "this line does not line up with the keys above it; check its indentation "
+     "(or a quotation mark left open above)"),
+    ("simple key", "could not find expected ':'", True,
+     "a line with no 'key:' here; indent it under the line above, or add the ':'"),
+)  # fmt: skip
+
+
+def plain_syntax_error(exc: yaml.MarkedYAMLError):
+    """The parser's complaint in plain words, and the mark to show."""
+    context, problem = exc.context or "", exc.problem or ""
+    for in_context, in_problem, at_start, hint in SYNTAX_HINTS:
+        if in_context in context and in_problem in problem:
+            mark = exc.context_mark if at_start and exc.context_mark else exc.problem_mark
+            return hint, mark
+    return " ".join(
+        part for part in (context, problem) if part
+    ), exc.problem_mark or exc.context_mark
+
+
 def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
     builder = _Builder(Path(path), max_depth)
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        message, mark = plain_syntax_error(exc)
         builder.problems.append(
             Problem(
                 f"YAML syntax: {message}",

@@ -93,10 +93,19 @@ def render_brief(
 def render_formats(
     brief: Brief, formats: list[str], template_dirs: list[Path], template: str
 ) -> tuple[dict[str, bytes], dict[str, int | None]]:
-    html = render_html(brief, template_dirs)
-    # Checked whatever the formats: a template is valid for both or for neither.
-    rendered = Rendered(html, parse_html(html, template), template_dirs, template)
+    rendered = render_template(brief, template_dirs, template)
     outputs, pages = {}, {}
     for name in dict.fromkeys(formats):
         outputs[name], pages[name] = WRITERS[name](rendered)
     return outputs, pages
+
+
+def render_template(brief: Brief, template_dirs: list[Path], template: str) -> Rendered:
+    html = render_html(brief, template_dirs)
+    # Checked whatever the formats: a template is valid for both or for neither.
+    return Rendered(html, parse_html(html, template), template_dirs, template)
+
+
+def check_template(brief: Brief, template_dirs: list[Path]) -> None:
+    """Render the brief's template and check its HTML, writing nothing (for ``validate``)."""
+    render_template(brief, template_dirs, f"{brief.audience}/brief.html.j2")

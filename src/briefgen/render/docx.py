@@ -31,6 +31,8 @@ from briefgen.render import htmltree as tree
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 TABLE_STYLES = {"title-block": "Table Grid", "data": "Light Grid Accent 1"}
 TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
+TEXT_WIDTH_MM = 210 - 2 * 18  # A4 less the margins set_page gives
+CHAR_MM, CELL_PADDING_MM = 2.2, 5.0  # roughly, at 10 pt bold, with Word's cell margins
 FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
 # Word's proofing language for the brief's language.
 WORD_LANGUAGES = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
@@ -189,6 +191,13 @@ def write_table(word, block: tree.Table) -> None:
     columns = max(sum(cell.colspan for cell in row) for row in block.rows)
     table = word.add_table(rows=len(block.rows), cols=columns)
     table.style = word.styles[TABLE_STYLES[block.role]]
+    no_first_column_emphasis(table)
+    widths = column_widths(block, columns)
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice reads
+        for cell in column.cells:
+            cell.width = width  # the cells, which Word reads
     for row_index, row in enumerate(block.rows):
         column = 0
         for cell in row:
@@ -201,6 +210,38 @@ def write_table(word, block: tree.Table) -> None:
             column += cell.colspan
         if row_index < block.header_rows:
             mark_header_row(table.rows[row_index])
+
+
+def column_widths(block: tree.Table, columns: int) -> list[Mm]:
+    """Widths from the content (Word would split the width evenly): each column gets room
+    for its longest word, and the rest of the width goes by how much text it holds."""
+    longest_word = [1] * columns
+    amount = [1] * columns
+    for row in block.rows:
+        column = 0
+        for cell in row:
+            text = "".join(run.text for run in cell.runs)
+            if cell.colspan == 1:
+                words = text.split() or [""]
+                longest_word[column] = max(longest_word[column], *map(len, words))
+                amount[column] = max(amount[column], min(len(text), 60))  # long text wraps
+            column += cell.colspan
+    minimum = [CHAR_MM * length + CELL_PADDING_MM for length in longest_word]
+    spare = TEXT_WIDTH_MM - sum(minimum)
+    if spare <= 0:
+        return [Mm(TEXT_WIDTH_MM * width / sum(minimum)) for width in minimum]
+    return [
+        Mm(width + spare * share / sum(amount))
+        for width, share in zip(minimum, amount, strict=True)
+    ]
+
+
+def no_first_column_emphasis(table) -> None:
+    """Table styles bold the first column by default; ours holds ordinary text."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:val"), "0420")  # bit mask: header row, no vertical banding
+        look.set(qn("w:firstColumn"), "0")
 
 
 def shade(cell, fill: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from briefgen.build import load_all
 from briefgen.errors import BriefgenError
 from briefgen.load_spec import default_id, load_spec
-from conftest import EXAMPLE_SPECS
+from conftest import EXAMPLE_SPECS, REPO
 
 AUDIENCES = ["defence", "humanitarian", "minister", "press"]
 
@@ -216,3 +216,13 @@ def test_duplicate_brief_ids_across_specs(write_yaml, minimal_spec):
         f"{second}:1:1: error: id: brief id 'test-brief' is also used by {first}; "
         "outputs would overwrite each other"
     ]
+
+
+def test_readme_example_spec_validates(tmp_path):
+    """The commented example in README.md is a working spec."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "readme-example.yaml"
+    path.write_text(example, encoding="utf-8")
+    (loaded,) = load_all([path])
+    assert loaded.spec.id == "my-brief"

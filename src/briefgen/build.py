@@ -107,7 +107,7 @@ def each_brief(
     problems: list[Problem] = []
     for item in _load(spec_paths, dataset):
         brief = compose_brief(item.spec, dataset)
-        report.warnings += empty_selections(item, brief)
+        report.warnings += empty_selections(item, brief) + untranslated(item)
         try:
             results.append(step(item, brief))
         except BriefgenError as exc:
@@ -134,6 +134,21 @@ def empty_selections(item: LoadedSpec, brief: Brief) -> list[Problem]:
                     )
                 )
     return warnings
+
+
+def untranslated(item: LoadedSpec) -> list[Problem]:
+    from briefgen.labels import CATALOGUES
+
+    language = item.spec.language
+    if language in CATALOGUES:
+        return []
+    return [
+        item.doc.problem(
+            ("language",),
+            f"no '{language}' labels yet: headings such as 'Reference' and dates print in English",
+            severity="warning",
+        )
+    ]
 
 
 def over_budget(item: LoadedSpec, pdf_pages: int | None) -> list[Problem]:

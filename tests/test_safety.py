@@ -254,3 +254,27 @@ def test_any_yaml_text_loads_or_fails_cleanly(document, tmp_path_factory):
         parse_yaml(document, Path("any.yaml"), max_depth=16)
     except BriefgenError as exc:
         assert exc.problems
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.4])
+def test_killed_build_leaves_complete_files(spec, tmp_path, delay):
+    """Kill a build at some point: every output present is a whole, readable file."""
+    import signal
+    import time
+
+    out = tmp_path / "build"
+    build(spec, out, formats=("pdf", "docx"))
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Changed brief"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", str(spec), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    titles = {PdfReader(out / "test-brief.pdf").metadata.title}
+    titles.add(docx.Document(str(out / "test-brief.docx")).core_properties.title)
+    assert titles <= {"Test brief", "Changed brief"}
+    build(spec, out, formats=("pdf", "docx"))  # the next build cleans up after the killed one
+    assert not list(out.glob(".*.tmp")) and not list(out.glob(".*.old"))

@@ -58,7 +58,7 @@ def minimal_spec() -> str:
 
 
 def citation(paragraph: int) -> doc.Citation:
-    return doc.Citation("test-source", f"Test Source, \u201cA Title\u201d, paragraph {paragraph}")
+    return doc.Citation(f"Test Source, \u201cA Title\u201d, paragraph {paragraph}")
 
 
 def sample_brief(**changes) -> doc.Brief:
@@ -101,7 +101,6 @@ def sample_brief(**changes) -> doc.Brief:
         critical_date=None,
         critical_reason=None,
         page_budget=2,
-        formats=("pdf", "docx"),
         keywords=("compliance", "training"),
         sections=sections,
     )

@@ -41,8 +41,8 @@ def test_huge_layout_is_stopped_by_the_time_limit(tmp_path):
     audience = tmp_path / "huge"
     audience.mkdir()
     (audience / "brief.html.j2").write_text(
-        "<html><body><table>{% for i in range(400000) %}<tr><td>{{ i }}</td></tr>{% endfor %}"
-        "</table></body></html>"
+        "<html><body><table>{% for i in range(1000) %}{% for j in range(400) %}"
+        "<tr><td>{{ i }}</td></tr>{% endfor %}{% endfor %}</table></body></html>"
     )
     with pytest.raises(BriefgenError) as excinfo:
         render_brief(sample_brief(audience="huge"), ["pdf"], [tmp_path], time_limit_seconds=1)

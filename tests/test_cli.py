@@ -172,3 +172,19 @@ def test_no_specs_in_folder_names_it(tmp_path):
     result = run("validate", str(tmp_path))
     assert result.returncode == 1
     assert f"error: no spec files (*.yaml) in {tmp_path}" in result.stderr
+
+
+def test_command_line_choices_match_the_package():
+    from briefgen.cli import ItemKind, ListKind, OutputFormat
+    from briefgen.datamodel import ITEM_KINDS
+    from briefgen.render import WRITERS
+
+    assert [kind.value for kind in ItemKind] == list(ITEM_KINDS)
+    assert [kind.value for kind in ListKind] == [*ITEM_KINDS, "tags"]
+    assert {choice.value for choice in OutputFormat} == set(WRITERS)
+
+
+def test_sources_and_tags_have_no_tags():
+    result = run("data", "list", "sources", "--tag", "cyber")
+    assert result.returncode == 1
+    assert "error: sources have no tags; list them without --tag" in result.stderr

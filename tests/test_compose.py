@@ -7,6 +7,7 @@ import datetime as dt
 from briefgen.build import load_all
 from briefgen.compose import compose_brief, split_paragraphs
 from briefgen.dates import long_date, partial_date
+from briefgen.selection import select_sections
 from conftest import BRIEFS
 
 
@@ -24,7 +25,7 @@ def test_paragraphs_split_on_blank_lines():
 
 def test_minister_brief_composes(dataset):
     (loaded,) = load_all([BRIEFS / "minister-hlm-2026.yaml"])
-    brief = compose_brief(loaded.spec, dataset)
+    brief = compose_brief(loaded.spec, select_sections(loaded.spec, dataset), dataset)
     assert brief.id == "minister-hlm-2026"
     assert [s.kind for s in brief.sections_of("purpose", "recommendation")] == [
         "purpose",
@@ -50,7 +51,7 @@ def test_event_without_date_says_so(dataset, write_yaml, minimal_spec):
 """
     )
     (loaded,) = load_all([write_yaml(spec)])
-    brief = compose_brief(loaded.spec, dataset)
+    brief = compose_brief(loaded.spec, select_sections(loaded.spec, dataset), dataset)
     when = {event.id: event.when for event in brief.sections[1].events}
     assert when == {
         "astana-conference-2025": "7 October 2025",

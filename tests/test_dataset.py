@@ -209,3 +209,18 @@ def test_missing_source_file(mini, tmp_path):
     assert errors_of(mini, ("file: src.txt", "file: gone.txt")) == [
         f"sources[0].file: cannot read {tmp_path / 'gone.txt'}: No such file or directory"
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2025-13", "'2025-13' is not a real date (month must be in 1..12)"),
+        ("2025-02-30", "'2025-02-30' is not a real date (day is out of range for month)"),
+        ("2025-00", "'2025-00' is not a real date (month must be in 1..12)"),
+        ("Oct 2025", "'Oct 2025' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"),
+    ],
+)
+def test_dataset_dates_are_real(mini, date, message):
+    assert errors_of(mini, ('date: "2025-10"', f'date: "{date}"')) == [
+        f"sources[0].date: {message}"
+    ]

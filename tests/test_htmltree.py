@@ -242,3 +242,10 @@ def test_bare_text_in_blockquote_is_not_silently_dropped():
 def test_content_of_a_page_break_div_is_not_dropped():
     document = parse('<p>Body</p><div class="page-break"><h2>Annex</h2><p>Annex text</p></div>')
     assert "Annex text" in all_text(document)
+
+
+def test_numbers_that_are_not_ascii_digits_fall_back():
+    document = parse('<table><tr><td colspan="²">x</td></tr></table><ol><li value="³">a</li></ol>')
+    table, numbered = document.blocks
+    assert table.rows[0][0].colspan == 1
+    assert numbered.numbers == [1]

@@ -118,9 +118,7 @@ def test_title_block_table(sample_docx):
 
 
 def test_data_table_style():
-    fact = doc.FactEntry(
-        id="f", kind="facts", citation=doc.Citation("s", "S, paragraph 1"), text="F"
-    )
+    fact = doc.FactEntry(id="f", kind="facts", citation=doc.Citation("S, paragraph 1"), text="F")
     brief = sample_brief(
         audience="defence",
         sections=(doc.Section(heading="Key points", kind="key-points", facts=(fact,)),),

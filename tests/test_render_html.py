@@ -278,3 +278,57 @@ def test_workspace_template_overrides_builtin_one(tmp_path):
     )
     html = render_html(sample_brief(), [templates, BUILTIN])
     assert "<p>Workspace lead for REF-42</p>" in html
+
+
+# --- the sandbox: templates lay out, they do not reach the machine ------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cycler.__init__.__globals__.os.getuid()",
+        "asset.__globals__['__builtins__']['open']('/etc/hostname').read()",
+        "brief.__class__.__mro__[1].__subclasses__()",
+    ],
+)
+def test_templates_cannot_reach_python_internals(tmp_path, expression):
+    templates = write_audience(
+        tmp_path, "<html><body>\n<p>{{ " + expression + " }}</p>\n</body></html>\n"
+    )
+    error = render_error(sample_brief(), templates)
+    (problem,) = error.problems
+    assert "unsafe" in problem.message or "has no attribute" in problem.message
+    assert problem.line == 2
+
+
+def test_symlinked_include_leading_out_is_refused(tmp_path):
+    templates = write_audience(
+        tmp_path, "<html><body>\n{% include 'minister/part.html' %}\n</body></html>\n"
+    )
+    (templates / "minister" / "part.html").symlink_to("/etc/hostname")
+    error = render_error(sample_brief(), templates)
+    (problem,) = error.problems
+    assert "template 'minister/part.html' leads outside the template folders" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("<p>{{ 1 / 0 }}</p>", "ZeroDivisionError"),
+        ("{% macro loop() %}{{ loop() }}{% endmacro %}{{ loop() }}", "RecursionError"),
+    ],
+)
+def test_errors_raised_by_template_code_name_file_and_line(tmp_path, body, words):
+    templates = write_audience(tmp_path, "<html><body>\n" + body + "\n</body></html>\n")
+    (problem,) = render_error(sample_brief(), templates).problems
+    assert words in problem.message
+    assert problem.file.endswith("minister/brief.html.j2") and problem.line == 2
+
+
+def test_template_that_renders_nothing(tmp_path):
+    from briefgen.render import render_brief
+
+    templates = write_audience(tmp_path, "{# nothing #}")
+    with pytest.raises(BriefgenError) as excinfo:
+        render_brief(sample_brief(), ["docx"], [templates, builtin_templates_dir()])
+    assert [p.message for p in excinfo.value.problems] == ["rendered no HTML at all"]

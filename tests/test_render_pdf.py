@@ -326,6 +326,7 @@ def outside_file(tmp_path: Path) -> Path:
         "OUTSIDE_ABSOLUTE",
         "../outside.css",
         "minister/link.css",  # a symlink inside the templates pointing outside
+        "minister/style%00.css",  # a NUL byte: refused, not silently dropped
     ],
 )
 def test_fetcher_refuses_anything_outside_the_template_folders(tmp_path, href):

@@ -245,6 +245,34 @@ def test_any_unicode_builds_or_fails_cleanly(tmp_path, title, heading, text, poi
     assert word.paragraphs[0].text == html_spaces
 
 
+# Text a brief can hold: anything but the characters XML cannot (checked above to be refused).
+BRIEF_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=60,
+).filter(lambda text: text.strip())
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(title=BRIEF_TEXT, heading=BRIEF_TEXT, text=BRIEF_TEXT, point=BRIEF_TEXT)
+def test_any_text_without_forbidden_characters_builds(tmp_path, title, heading, text, point):
+    """Not merely "no crash": text a user may write must give a brief, PDF included."""
+    spec = yaml.safe_load(textwrap.dedent(MINIMAL_SPEC))
+    spec["title"] = title
+    spec["sections"] = [{"heading": heading, "text": text, "points": [point]}]
+    path = tmp_path / "text.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    report = build_briefs([path], formats=["pdf", "docx"], out_dir=tmp_path / "out")
+    assert len(report.lines) == 2
+    word = docx.Document(str(tmp_path / "out" / "test-brief.docx"))
+    assert word.paragraphs[0].text == re.sub(r"[ \t\n\r\f]+", " ", title).strip(" ")
+
+
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(document=st.text(max_size=300))
 def test_any_yaml_text_loads_or_fails_cleanly(document, tmp_path_factory):

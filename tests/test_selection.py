@@ -44,6 +44,12 @@ def test_ids_first_then_criteria_without_repeats(dataset):
 
 def test_criteria_combine_with_and(dataset):
     chosen = pick(dataset, facts={"people": ["artur-lastayev"], "tags": ["kazakhstan-diplomacy"]})
+    expected = [
+        f.id
+        for f in dataset.items("facts")
+        if "artur-lastayev" in f.people and "kazakhstan-diplomacy" in f.tags
+    ]
+    assert chosen["facts"] == expected and expected
     for fact_id in chosen["facts"]:
         fact = dataset.get(fact_id)
         assert "artur-lastayev" in fact.people and "kazakhstan-diplomacy" in fact.tags

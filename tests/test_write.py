@@ -128,3 +128,82 @@ def test_manifest_that_cannot_be_written_leaves_no_temporary_file(spec, tmp_path
         build(spec, out)
     assert "cannot write: Is a directory" in str(excinfo.value)
     assert not list(out.glob(".manifest.json.*"))
+
+
+def test_interrupt_between_moves_puts_the_old_pair_back(spec, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    build(spec, out, formats=("html", "docx"))
+    before = {p.name: p.read_bytes() for p in out.glob("test-brief.*")}
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Changed"))
+    real_replace = os.replace
+
+    def interrupted_on_docx(source, target):
+        if str(target).endswith(".docx"):
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", interrupted_on_docx)
+    with pytest.raises(KeyboardInterrupt):
+        build(spec, out, formats=("html", "docx"))
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert {p.name: p.read_bytes() for p in out.glob("test-brief.*")} == before
+    assert not list(out.glob(".*.tmp")) and not list(out.glob(".*.old"))
+
+
+def test_disk_full_while_staging_a_later_brief_replaces_nothing(
+    spec, write_yaml, minimal_spec, tmp_path, monkeypatch
+):
+    from briefgen import write as write_module
+
+    out = tmp_path / "build"
+    build(spec, out)
+    before = (out / "test-brief.html").read_bytes()
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Changed"))
+    second = write_yaml(minimal_spec.replace("id: test-brief", "id: second"), "second.yaml")
+    real_stage = write_module.stage
+
+    def full_on_second(target, data):
+        if target.name.startswith("second."):
+            raise OSError(28, "No space left on device", str(target))
+        return real_stage(target, data)
+
+    monkeypatch.setattr(write_module, "stage", full_on_second)
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([spec, second], formats=["html"], out_dir=out)
+    assert excinfo.value.summary == "nothing was written"
+    assert (out / "test-brief.html").read_bytes() == before
+    assert not (out / "second.html").exists()
+
+
+def test_manifest_entry_of_the_wrong_shape_is_dropped_with_a_warning(spec, tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"briefs": {"old": "oops", "odd": {"files": 3}}}')
+    report = build_briefs([spec], formats=["html"], out_dir=out)
+    assert sorted(w.message for w in report.warnings) == [
+        "entry 'odd' was not a brief; dropped it",
+        "entry 'old' was not a brief; dropped it",
+    ]
+    assert set(json.loads((out / "manifest.json").read_text())["briefs"]) == {"test-brief"}
+
+
+def test_new_files_follow_the_umask_and_old_files_keep_their_mode(spec, tmp_path):
+    out = tmp_path / "build"
+    previous = os.umask(0o077)
+    try:
+        build(spec, out)
+    finally:
+        os.umask(previous)
+    assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o600
+    os.chmod(out / "test-brief.html", 0o640)
+    build(spec, out)
+    assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o640
+
+
+def test_brief_dated_after_2107_still_writes_a_docx(write_yaml, minimal_spec, tmp_path):
+    import zipfile
+
+    spec = write_yaml(minimal_spec.replace("date: 2026-03-02", "date: 2999-01-01"))
+    build(spec, tmp_path / "build", formats=("docx",))
+    package = zipfile.ZipFile(tmp_path / "build" / "test-brief.docx")
+    assert package.infolist()[0].date_time[0] == 2107  # the last year a ZIP entry can hold

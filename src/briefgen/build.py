@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: load dataset → load specs → compose → render → write.
+"""The pipeline, top to bottom: load dataset → load specs → select → compose → render → write.
 
 Every brief is validated and rendered before the first byte is written, so a
 problem in any brief leaves ``build/`` exactly as it was. Problems that do not
@@ -18,6 +18,7 @@ from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset, load_dataset
 from briefgen.load_spec import LoadedSpec, load_specs
+from briefgen.selection import select_sections
 from briefgen.workspace import audiences, expand_spec_paths, template_dirs
 
 T = TypeVar("T")
@@ -37,10 +38,14 @@ class Report:
 
 
 def load_all(spec_paths: list[Path], dataset_path: Path | None = None) -> list[LoadedSpec]:
-    return _load(spec_paths, load_dataset(dataset_path))
+    """Every spec, validated; raise all problems at once."""
+    loaded, problems = _load(spec_paths, load_dataset(dataset_path))
+    if problems:
+        raise BriefgenError(problems)
+    return loaded
 
 
-def _load(spec_paths: list[Path], dataset: Dataset) -> list[LoadedSpec]:
+def _load(spec_paths: list[Path], dataset: Dataset) -> tuple[list[LoadedSpec], list[Problem]]:
     paths = expand_spec_paths(list(spec_paths))
     if not paths:
         where = ", ".join(map(str, spec_paths))
@@ -70,7 +75,7 @@ def build_briefs(
     time_limit_seconds: float | None = None,
 ) -> Report:
     """Build every spec; the report has one line per file written."""
-    from briefgen.render import check_formats, render_brief
+    from briefgen.render import render_brief
     from briefgen.timelimit import DEFAULT_SECONDS
     from briefgen.write import write_briefs
 
@@ -86,7 +91,6 @@ def build_briefs(
 
     report = Report()
     try:
-        check_formats(formats or [])
         rendered = each_brief(spec_paths, dataset_path, report, render)
     except BriefgenError as exc:
         raise BriefgenError(exc.problems, summary="nothing was written") from None
@@ -104,9 +108,9 @@ def each_brief(
     """Load, compose and run ``step`` on every brief; raise all their problems at once."""
     dataset = load_dataset(dataset_path)
     results: list[T] = []
-    problems: list[Problem] = []
-    for item in _load(spec_paths, dataset):
-        brief = compose_brief(item.spec, dataset)
+    loaded, problems = _load(spec_paths, dataset)
+    for item in loaded:  # the specs that loaded still get their templates checked
+        brief = compose_brief(item.spec, select_sections(item.spec, dataset), dataset)
         report.warnings += empty_selections(item, brief) + untranslated(item)
         try:
             results.append(step(item, brief))

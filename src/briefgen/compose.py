@@ -1,27 +1,29 @@
 """Stage 4 — compose a :class:`~briefgen.document.Brief` from a spec and its selections.
 
-Pure: spec, dataset and selections in, document model out. Each dataset item
+Pure: spec, selections and dataset in, document model out. Each dataset item
 becomes an entry carrying its display text and a citation of its source and
 paragraph, so every fact and quote a brief shows can be traced.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from briefgen import document as doc
 from briefgen.datamodel import Event, Fact, Figure, Person, Quote
 from briefgen.dates import partial_date
 from briefgen.load_dataset import Dataset
-from briefgen.selection import select_items
+from briefgen.selection import Selections
+from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
-
-def compose_brief(spec: Spec, dataset: Dataset) -> doc.Brief:
-    sections = tuple(compose_section(section, dataset) for section in spec.sections)
+def compose_brief(spec: Spec, selections: Selections, dataset: Dataset) -> doc.Brief:
+    """The brief a spec describes; ``selections`` holds what each section picked."""
+    sections = tuple(
+        compose_section(section, picked, dataset)
+        for section, picked in zip(spec.sections, selections, strict=True)
+    )
     return doc.Brief(
         id=spec.id,
         title=spec.title,
@@ -37,14 +39,12 @@ def compose_brief(spec: Spec, dataset: Dataset) -> doc.Brief:
         critical_date=spec.critical_date.date if spec.critical_date else None,
         critical_reason=spec.critical_date.reason if spec.critical_date else None,
         page_budget=spec.page_budget,
-        formats=spec.formats,
         keywords=keywords(sections, dataset),
         sections=sections,
     )
 
 
-def compose_section(section: Any, dataset: Dataset) -> doc.Section:
-    picked = select_items(section.select, dataset)
+def compose_section(section: Any, picked: dict[str, tuple], dataset: Dataset) -> doc.Section:
     entries = {
         kind: tuple(entry(item, dataset) for item in items) for kind, items in picked.items()
     }
@@ -62,13 +62,12 @@ def split_paragraphs(text: str | None) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single line breaks are just spaces."""
     if not text:
         return ()
-    return tuple(" ".join(part.split()) for part in PARAGRAPH_BREAK.split(text) if part.strip())
+    return tuple(" ".join(block.split()) for block in split_blocks(text))
 
 
 def citation(item: Any, dataset: Dataset) -> doc.Citation:
     source = dataset.get(item.source)
     return doc.Citation(
-        source_id=source.id,
         text=f"{source.publisher}, \u201c{source.title}\u201d, {partial_date(source.date)}, "
         f"paragraph {item.paragraph}",
     )

@@ -8,22 +8,32 @@ workstream…) are ids and are checked by :mod:`briefgen.load_dataset`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
-PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def check_partial_date(value: str) -> str:
     """A date given with the precision the source has: ``2026``, ``2025-10`` or ``2025-10-07``."""
-    if not PARTIAL_DATE.match(value):
+    match = PARTIAL_DATE.match(value)
+    if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc})") from None
     return value
+
+
+PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
 
 class Strict(BaseModel):
@@ -43,7 +53,7 @@ class Source(Strict):
     id: Slug
     title: Text
     publisher: Text
-    date: Annotated[str, Field(pattern=PARTIAL_DATE.pattern)]
+    date: PartialDate
     kind: Text
     language: Text
     file: Text = Field(description="text of the source, relative to the dataset folder")
@@ -53,7 +63,7 @@ class Source(Strict):
 class Event(Sourced):
     name: Text
     place: str | None = None
-    date: Annotated[str, Field(pattern=PARTIAL_DATE.pattern)] | None = Field(
+    date: PartialDate | None = Field(
         default=None, description="None where the source gives no date"
     )
     date_note: str | None = None

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Citation:
-    source_id: str
     text: str  # e.g. 'The Astana Times, "Kazakhstan Pushes…", paragraph 12'
 
 
@@ -115,7 +114,6 @@ class Brief:
     critical_date: dt.date | None  # None: routine
     critical_reason: str | None
     page_budget: int | None
-    formats: tuple[str, ...]
     keywords: tuple[str, ...]
     sections: tuple[Section, ...] = field(default=())
 

@@ -33,7 +33,6 @@ ENGLISH = {
     "speaker": "Speaker",
     "who": "Who",
     "workstreams": "Workstreams",
-    "date_not_given": "date not given in the source",
 }
 
 CATALOGUES = {"en": ENGLISH}

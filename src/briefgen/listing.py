@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from briefgen.datamodel import ITEM_KINDS, singular
+from briefgen.datamodel import singular
 from briefgen.errors import BriefgenError, did_you_mean
 from briefgen.load_dataset import Dataset, load_dataset
 
@@ -33,15 +33,12 @@ def print_items(
 ) -> None:
     dataset = load_dataset(dataset_path)
     console = Console()
+    if tags and kind in ("tags", "sources"):
+        raise BriefgenError(f"{kind} have no tags; list them without --tag")
     if kind == "tags":
         rows = [{"id": tag, "meaning": meaning} for tag, meaning in dataset.tags.items()]
         emit(console, rows, ("id", "meaning"), "tags", as_json)
         return
-    if kind not in ITEM_KINDS:
-        raise BriefgenError(
-            f"unknown kind '{kind}'{did_you_mean(kind, [*ITEM_KINDS, 'tags'])}; "
-            f"choose one of: {', '.join(ITEM_KINDS)}, tags"
-        )
     check_tags(tags, dataset)
     items = [item for item in dataset.items(kind) if not tags or set(tags) & set(item.tags)]
     rows = [item_row(item, kind, dataset) for item in items]

@@ -59,8 +59,8 @@ def check_sections(spec: Spec, doc: YamlDocument) -> list[Problem]:
 
 def load_specs(
     paths: Iterable[Path], dataset: Dataset, audiences_for: Callable[[Path], Iterable[str]]
-) -> list[LoadedSpec]:
-    """Load every spec; raise one error listing the problems of all of them.
+) -> tuple[list[LoadedSpec], list[Problem]]:
+    """Load every spec; return the good ones and the problems of the others.
 
     ``audiences_for(path)`` names the audiences a spec at ``path`` may use
     (they depend on its workspace).
@@ -82,8 +82,7 @@ def load_specs(
                     "outputs would overwrite each other",
                 )
             )
-        seen_ids.setdefault(item.spec.id, item.path)
+            continue
+        seen_ids[item.spec.id] = item.path
         loaded.append(item)
-    if problems:
-        raise BriefgenError(problems)
-    return loaded
+    return loaded, problems

@@ -19,6 +19,13 @@ from briefgen.load_dataset import Dataset
 
 NOT_CRITERIA = {"ids", "exclude", "limit"}
 
+# What each section of a spec picked: kind → items, one mapping per section.
+Selections = tuple[dict[str, tuple[Any, ...]], ...]
+
+
+def select_sections(spec: Any, dataset: Dataset) -> Selections:
+    return tuple(select_items(section.select, dataset) for section in spec.sections)
+
 
 def select_items(selection: Any, dataset: Dataset) -> dict[str, tuple[Any, ...]]:
     """Items picked by one section's ``select:``, by kind (kinds not asked for are absent)."""

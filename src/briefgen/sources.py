@@ -16,13 +16,18 @@ BLANK_LINES = re.compile(r"\n[ \t]*\n")
 WHITE_SPACE = re.compile(r"\s+")
 
 
+def split_blocks(text: str) -> list[str]:
+    """Blocks of text separated by blank lines, stripped; empty ones dropped."""
+    return [
+        block.strip() for block in BLANK_LINES.split(text.replace("\r\n", "\n")) if block.strip()
+    ]
+
+
 def split_paragraphs(text: str) -> list[str]:
     """The numbered paragraphs of a source text (index 0 is paragraph 1)."""
     text = text.replace("\r\n", "\n")
     _, found, body = text.partition(HEADER_END)
-    if not found:
-        body = text
-    return [block.strip() for block in BLANK_LINES.split(body) if block.strip()]
+    return split_blocks(body if found else text)
 
 
 def read_paragraphs(path: Path) -> list[str]:

@@ -9,6 +9,7 @@ as wrong keys and wrong types: every problem at once, each at its key path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,8 +23,8 @@ from pydantic import (
 from briefgen.datamodel import Slug, Strict, Text, singular
 from briefgen.errors import did_you_mean
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Protective markings, lowest first.
-MARKINGS = ("UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
 Marking = Literal["UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
 Format = Literal["pdf", "docx"]
 Language = Literal["en", "ru", "kk"]
@@ -82,12 +83,22 @@ def check_audience(value: str, info: ValidationInfo) -> str:
 
 
 def routine_or_date(value: Any) -> Any:
-    """``critical_date: Routine`` means no critical date."""
-    if isinstance(value, str):
-        if value.strip().lower() == "routine":
+    """``critical_date: Routine`` means no critical date; an empty one is a mistake."""
+    if value is None or isinstance(value, str):
+        if isinstance(value, str) and value.strip().lower() == "routine":
             return None
         raise ValueError("write 'Routine', or give 'date:' and 'reason:' beneath it")
     return value
+
+
+def iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic alone would also take ``0`` (1970) or a timestamp."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got '{value}'")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(iso_date)]
 
 
 Tag = Annotated[str, AfterValidator(check_tag)]
@@ -167,7 +178,7 @@ class Contact(Strict):
 
 
 class CriticalDate(Strict):
-    date: dt.date
+    date: Date
     reason: Text
 
 
@@ -176,7 +187,7 @@ class Spec(Strict):
     title: Text
     subject: str | None = Field(default=None, description="defaults to the title")
     audience: Audience
-    date: dt.date
+    date: Date
     reference: Text
     marking: Marking
     language: Language = "en"

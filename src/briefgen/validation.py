@@ -36,13 +36,29 @@ def is_consequence(error: dict, errors: list[dict]) -> bool:
 
 
 def located_problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:
-    loc: KeyPath = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    loc = key_path_in(doc.data, tuple(error["loc"]))
     return doc.problem(loc, describe(model, loc, error))
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic puts the union member's name into the location ("function-after[...]")
-    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+def key_path_in(data: Any, loc: tuple) -> KeyPath:
+    """The part of pydantic's location that names keys and items of the file.
+
+    pydantic also puts names of its own into locations (a union member such as
+    ``function-after[...]``); those are dropped by walking the data itself, so
+    a user's key is kept whatever it looks like.
+    """
+    path: list[str | int] = []
+    current = data
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        elif not last:
+            continue  # not in the file: pydantic's own name
+        path.append(part)  # the last part may be a missing key
+    return tuple(path)
 
 
 def describe(model: type[BaseModel], loc: KeyPath, error: dict) -> str:

@@ -1,9 +1,10 @@
 """Where briefs and templates live.
 
 A *workspace* is a folder with ``briefs/`` and, optionally, ``templates/``.
-briefgen finds it from a spec's location (the nearest folder above the spec
-that has ``templates/`` or ``briefs/``). Templates are looked up first in the
-workspace's ``templates/``, then in the ones that ship with briefgen.
+briefgen finds it from a spec's location: the folder that holds the spec's
+``briefs/`` folder, or, for a spec elsewhere, the spec's own folder. Templates
+are looked up first in the workspace's ``templates/``, then in the ones that
+ship with briefgen.
 An *audience* is a folder of ``templates/`` holding ``brief.html.j2``.
 """
 
@@ -13,6 +14,11 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).parent
 AUDIENCE_ENTRY = "brief.html.j2"
+
+
+def entry_template(audience: str) -> str:
+    """The template an audience starts from, as the loader names it."""
+    return f"{audience}/{AUDIENCE_ENTRY}"
 
 
 def builtin_templates_dir() -> Path:
@@ -27,18 +33,21 @@ def builtin_templates_dir() -> Path:
     return PACKAGE_DIR.parent.parent / "templates"
 
 
-def find_workspace(spec_path: Path) -> Path | None:
-    for folder in Path(spec_path).resolve().parents:
-        if (folder / "templates").is_dir() or (folder / "briefs").is_dir():
-            return folder
-    return None
+def find_workspace(spec_path: Path) -> Path:
+    """The folder holding the spec's ``briefs/`` folder, else the spec's own folder.
+
+    Never further up: a ``templates/`` folder planted higher up (in /tmp, say)
+    must not take over the briefs below it.
+    """
+    folder = Path(spec_path).resolve().parent
+    return folder.parent if folder.name == "briefs" else folder
 
 
 def template_dirs(spec_path: Path | None = None) -> list[Path]:
     """Template folders in lookup order: the workspace's, then the built-in ones."""
     dirs = []
     workspace = find_workspace(spec_path) if spec_path else None
-    if workspace and (workspace / "templates").is_dir():
+    if workspace is not None and (workspace / "templates").is_dir():
         dirs.append((workspace / "templates").resolve())
     builtin = builtin_templates_dir().resolve()
     if builtin not in dirs:

@@ -1,11 +1,14 @@
 """Stage 6 — write outputs and the manifest, atomically.
 
-Each file is written to a temporary file beside its target, flushed to disk
-and moved into place with :func:`os.replace`, so a crash never leaves a torn
-file. All files of a brief are staged before the first one is moved, and put
-back if one move fails. The manifest (``build/manifest.json``) lists every
-brief built into the folder. Temporary files a killed build left behind are
-removed by the next build of the same brief.
+Writing happens in two steps. First every file of every brief is written to a
+temporary file beside its target and flushed to disk: a full disk or a
+read-only folder stops the build here, with nothing replaced. Then each
+brief's files are moved into place with :func:`os.replace` (which cannot tear
+a file) and the manifest (``build/manifest.json``) is updated. If a move fails
+or the build is interrupted, the brief's files already moved are put back, so
+its PDF and DOCX stay a matching pair. Locks in ``build/.locks/`` let builds
+of the same brief from several processes take turns; temporary files a killed
+build left behind are removed by the next build of the same brief.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,29 +39,48 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
     """Write every brief's files and update the manifest.
 
     Returns a line per file written, and warnings (an output that came from
-    another spec, an unreadable manifest). Each brief is written under its own
-    lock, so two builds of the same brief (separate processes) take turns; the
-    manifest is re-read and updated under its lock after every brief, so it
-    always matches the files and keeps what other builds wrote.
+    another spec, an unreadable manifest).
     """
     prepare_folder(out_dir)
     lines: list[str] = []
     warnings: list[Problem] = []
-    for item in rendered:
-        brief_id = item.loaded.spec.id
-        try:
-            with lock(out_dir, brief_id):
-                remove_leftovers(out_dir, brief_id)
-                files = write_brief_files(item, out_dir)
+    staged: list[tuple[RenderedBrief, list[tuple[Path, Path]]]] = []
+    try:
+        with ExitStack() as locks:
+            # Sorted, so two builds of overlapping sets of briefs cannot deadlock.
+            for item in sorted(rendered, key=lambda item: item.loaded.spec.id):
+                locks.enter_context(lock(out_dir, item.loaded.spec.id))
+            for item in rendered:
+                names = [target_name(item, name) for name in item.outputs]
+                remove_leftovers(out_dir, names)
+                staged.append((item, stage_all(item, out_dir)))
+            for item, files in staged:
+                replace_together(files)
+                files.clear()  # moved: nothing left to clean up
+                entries = file_entries(item)
+                lines += [describe(out_dir / e["name"], e["pages"], e["bytes"]) for e in entries]
                 with lock(out_dir, MANIFEST):
-                    remove_leftovers(out_dir, MANIFEST)
-                    warnings += update_manifest(out_dir, item, files)
-        except OSError as exc:  # the lock files themselves could not be made
-            raise BriefgenError(
-                Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
-            ) from None
-        lines += [describe(out_dir / f["name"], f["pages"], f["bytes"]) for f in files]
+                    remove_leftovers(out_dir, [MANIFEST])
+                    warnings += update_manifest(out_dir, item, entries)
+    except OSError as exc:
+        raise BriefgenError(cannot_write(exc, out_dir), summary=written_so_far(lines)) from None
+    except BriefgenError as exc:
+        raise BriefgenError(exc.problems, summary=written_so_far(lines)) from None
+    finally:
+        for _, files in staged:
+            for temporary, _ in files:
+                temporary.unlink(missing_ok=True)
     return lines, warnings
+
+
+def written_so_far(lines: list[str]) -> str:
+    if not lines:
+        return "nothing was written"
+    return "written before it: " + ", ".join(line.split("  ")[0] for line in lines)
+
+
+def cannot_write(exc: OSError, fallback: Path) -> Problem:
+    return Problem(f"cannot write: {exc.strerror or exc}", exc.filename or fallback)
 
 
 def lock(out_dir: Path, name: str) -> FileLock:
@@ -65,6 +88,168 @@ def lock(out_dir: Path, name: str) -> FileLock:
     folder = out_dir / LOCKS
     folder.mkdir(exist_ok=True)
     return FileLock(folder / f"{name}.lock")
+
+
+def target_name(item: RenderedBrief, output_format: str) -> str:
+    return f"{item.loaded.spec.id}.{output_format}"
+
+
+def remove_leftovers(out_dir: Path, names: list[str]) -> None:
+    """Temporary files a killed build left behind for these files (we hold their lock).
+
+    Ids have no dots, so ``.<id>.<format>.`` names exactly one brief's files.
+    """
+    for name in names:
+        for leftover in out_dir.glob(f".{name}.*"):
+            if leftover.suffix in (".tmp", ".old"):
+                leftover.unlink(missing_ok=True)
+
+
+def prepare_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BriefgenError(
+            Problem("exists but is not a folder; choose another --out", out_dir),
+            summary="nothing was written",
+        ) from None
+    except OSError as exc:
+        raise BriefgenError(
+            Problem(f"cannot create the output folder: {exc.strerror}", out_dir),
+            summary="nothing was written",
+        ) from None
+
+
+def stage_all(item: RenderedBrief, out_dir: Path) -> list[tuple[Path, Path]]:
+    """Each output of one brief in a temporary file beside its target."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in item.outputs.items():
+            target = out_dir / target_name(item, name)
+            staged.append((stage(target, data), target))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``target``, on disk; return its path."""
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, file_mode(target))
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return Path(handle.name)
+
+
+def file_mode(target: Path) -> int:
+    """The mode the file had, or what the user's umask gives a new file."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def replace_together(staged: list[tuple[Path, Path]]) -> None:
+    """Move staged files into place; if that fails or is interrupted, put back the old ones."""
+    backups: dict[Path, Path | None] = {}
+    moved: list[Path] = []
+    try:
+        for _, target in staged:
+            backups[target] = keep_old(target)
+        for temporary, target in staged:
+            try:
+                os.replace(temporary, target)
+            except OSError as exc:  # name the file the user knows, not our temporary one
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            moved.append(target)
+    except BaseException:
+        for target in moved:
+            if backups.get(target) is not None:
+                os.replace(backups[target], target)
+            else:
+                target.unlink(missing_ok=True)
+        raise
+    finally:
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+
+
+def keep_old(target: Path) -> Path | None:
+    """A second name for the current file, to restore it if the new set cannot be completed."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links on this file system
+        shutil.copy2(target, backup)
+    return backup
+
+
+def file_entries(item: RenderedBrief) -> list[dict]:
+    built = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return [
+        {
+            "name": target_name(item, name),
+            "format": name,
+            "built": built,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": item.pages.get(name),
+        }
+        for name, data in item.outputs.items()
+    ]
+
+
+# --- the manifest ----------------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> tuple[dict, list[Problem]]:
+    """The manifest, with any entry of the wrong shape dropped (and a warning)."""
+    path = out_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"briefs": {}}, []
+    except (OSError, ValueError) as exc:
+        return {"briefs": {}}, [unreadable(path, getattr(exc, "strerror", None) or str(exc))]
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("briefs"), dict):
+        return {"briefs": {}}, [unreadable(path, "it is not a briefgen manifest")]
+    broken = [key for key, entry in manifest["briefs"].items() if not well_formed(entry)]
+    for key in broken:
+        del manifest["briefs"][key]
+    warnings = [
+        Problem(f"entry '{key}' was not a brief; dropped it", path, severity="warning")
+        for key in broken
+    ]
+    return manifest, warnings
+
+
+def unreadable(path: Path, reason: str) -> Problem:
+    # A manifest we cannot read describes files we cannot trust: start afresh, and say so.
+    return Problem(f"unreadable ({reason}); starting a new manifest", path, severity="warning")
+
+
+def well_formed(entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("files"), list)
+        and all(isinstance(f, dict) for f in entry["files"])
+    )
 
 
 def update_manifest(out_dir: Path, item: RenderedBrief, files: list[dict]) -> list[Problem]:
@@ -95,133 +280,9 @@ def kept_files(previous: dict, files: list[dict], out_dir: Path) -> list[dict]:
     rebuilt = {f["format"] for f in files}
     return [
         f
-        for f in previous.get("files", [])
-        if isinstance(f, dict)
-        and f.get("format") not in rebuilt
-        and (out_dir / str(f.get("name"))).is_file()
+        for f in previous["files"]
+        if f.get("format") not in rebuilt and (out_dir / str(f.get("name"))).is_file()
     ]
-
-
-def remove_leftovers(out_dir: Path, name: str) -> None:
-    """Temporary files a killed build left behind for ``name`` (we hold its lock)."""
-    for leftover in out_dir.glob(f".{name}.*"):
-        if leftover.suffix in (".tmp", ".old"):
-            leftover.unlink(missing_ok=True)
-
-
-def prepare_folder(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise BriefgenError(
-            Problem("exists but is not a folder; choose another --out", out_dir)
-        ) from None
-    except OSError as exc:
-        raise BriefgenError(
-            Problem(f"cannot create the output folder: {exc.strerror}", out_dir)
-        ) from None
-
-
-def read_manifest(out_dir: Path) -> tuple[dict, list[Problem]]:
-    path = out_dir / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {"briefs": {}}, []
-    except (OSError, ValueError) as exc:
-        manifest = None
-        reason = getattr(exc, "strerror", None) or str(exc)
-    else:
-        reason = "it is not a briefgen manifest"
-    if isinstance(manifest, dict) and isinstance(manifest.get("briefs"), dict):
-        return manifest, []
-    # A manifest we cannot read describes files we cannot trust: start afresh, and say so.
-    return {"briefs": {}}, [
-        Problem(f"unreadable ({reason}); starting a new manifest", path, severity="warning")
-    ]
-
-
-def write_brief_files(item: RenderedBrief, out_dir: Path) -> list[dict]:
-    """All formats of one brief appear together or not at all."""
-    brief_id = item.loaded.spec.id
-    targets = {name: out_dir / f"{brief_id}.{name}" for name in item.outputs}
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in item.outputs.items():
-            staged.append((stage(targets[name], data), targets[name]))
-        replace_together(staged)
-    except OSError as exc:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise BriefgenError(
-            Problem(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir)
-        ) from None
-    built = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return [
-        {
-            "name": targets[name].name,
-            "format": name,
-            "built": built,
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "pages": item.pages.get(name),
-        }
-        for name, data in item.outputs.items()
-    ]
-
-
-def replace_together(staged: list[tuple[Path, Path]]) -> None:
-    """Move staged files into place; if one move fails, put back the ones already moved."""
-    backups = {target: keep_old(target) for _, target in staged}
-    moved: list[Path] = []
-    try:
-        for temporary, target in staged:
-            try:
-                os.replace(temporary, target)
-            except OSError as exc:  # name the file the user knows, not our temporary one
-                raise OSError(exc.errno, exc.strerror, str(target)) from None
-            moved.append(target)
-    except OSError:
-        for target in moved:
-            if backups[target] is not None:
-                os.replace(backups[target], target)
-            else:
-                target.unlink(missing_ok=True)
-        raise
-    finally:
-        for backup in backups.values():
-            if backup is not None:
-                backup.unlink(missing_ok=True)
-
-
-def keep_old(target: Path) -> Path | None:
-    """A second name for the current file, to restore it if the new set cannot be completed."""
-    if not target.exists():
-        return None
-    backup = target.with_name(f".{target.name}.{os.getpid()}.old")
-    backup.unlink(missing_ok=True)
-    try:
-        os.link(target, backup)
-    except OSError:  # no hard links on this file system
-        shutil.copy2(target, backup)
-    return backup
-
-
-def stage(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``target``; return its path."""
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    os.chmod(handle.name, 0o644)
-    return Path(handle.name)
 
 
 def write_atomically(target: Path, text: str) -> None:
@@ -232,7 +293,7 @@ def write_atomically(target: Path, text: str) -> None:
     except OSError as exc:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-        raise BriefgenError(Problem(f"cannot write: {exc.strerror or exc}", target)) from None
+        raise BriefgenError(cannot_write(exc, target)) from None
 
 
 def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dict:

@@ -63,8 +63,15 @@ def format_key_path(key_path: KeyPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            text += ("." if text else "") + printable(str(part))
     return text
+
+
+def printable(text: str) -> str:
+    """Text as a message may show it: control characters escaped, never sent to a terminal."""
+    if text.isprintable():
+        return text
+    return text.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def read_yaml(path: Path, *, max_bytes: int, max_depth: int) -> YamlDocument:
@@ -86,14 +93,19 @@ def read_yaml(path: Path, *, max_bytes: int, max_depth: int) -> YamlDocument:
     return parse_yaml(decode_text(raw, path), path, max_depth=max_depth)
 
 
+def line_and_column(text: str | bytes, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
+
+
 def decode_text(raw: bytes, path: Path) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BriefgenError(Problem("file is UTF-16; save it as UTF-8", path, 1, 1))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = line_and_column(raw, exc.start)
         raise BriefgenError(
             Problem(
                 f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
@@ -150,8 +162,7 @@ def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
         )
         raise BriefgenError(builder.problems) from None
     except yaml.reader.ReaderError as exc:  # a raw character YAML does not allow
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = line_and_column(text, exc.position)
         builder.problems.append(
             Problem(
                 f"character U+{exc.character:04X} is not allowed (XML cannot hold it); remove it",
@@ -237,6 +248,7 @@ class _Builder:
             self.check_text(key_path, value)
             return key_path
         if frame.pending_key is None:  # this node is a key
+            self.check_text(frame.key_path, value, mark, what="a key here: ")
             if not isinstance(value, str):
                 what = "an empty key" if value is None else "a list or mapping as a key"
                 self.fail(event, f"{what} is not allowed; keys are plain words")
@@ -263,12 +275,15 @@ class _Builder:
         self.check_text(key_path, value)
         return key_path
 
-    def check_text(self, key_path: KeyPath, value: Any) -> None:
+    def check_text(
+        self, key_path: KeyPath, value: Any, mark: tuple[int, int] | None = None, what: str = ""
+    ) -> None:
         if isinstance(value, str) and (bad := XML_INVALID.search(value)):
-            line, column = self.marks.get(key_path, (None, None))
+            line, column = mark or self.marks.get(key_path, (None, None))
+            where = f"{format_key_path(key_path)}: " if key_path else ""
             self.problems.append(
                 Problem(
-                    f"{format_key_path(key_path)}: character U+{ord(bad.group()):04X} "
+                    f"{where}{what}character U+{ord(bad.group()):04X} "
                     "is not allowed (XML cannot hold it); remove it",
                     self.path,
                     line,

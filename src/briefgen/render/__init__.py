@@ -16,7 +16,7 @@ from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.render.html import render_html
 from briefgen.render.htmltree import HtmlDocument, parse_html
 from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
-from briefgen.workspace import audiences
+from briefgen.workspace import entry_template
 
 Output = tuple[bytes, int | None]  # bytes, pages (None where the format has no fixed pages)
 
@@ -44,9 +44,7 @@ def write_pdf(rendered: Rendered) -> Output:
 def write_docx(rendered: Rendered) -> Output:
     from briefgen.render.docx import render_docx
 
-    audience_dir = audiences(rendered.template_dirs)[rendered.template.split("/")[0]]
-    reference = audience_dir / "reference.docx"
-    return render_docx(rendered.tree, reference if reference.is_file() else None), None
+    return render_docx(rendered.tree), None
 
 
 WRITERS: dict[str, Callable[[Rendered], Output]] = {
@@ -75,7 +73,7 @@ def render_brief(
 ) -> tuple[dict[str, bytes], dict[str, int | None]]:
     """Bytes and page counts of each format, all from one rendering of the template."""
     check_formats(formats)
-    template = f"{brief.audience}/brief.html.j2"
+    template = entry_template(brief.audience)
     try:
         with time_limit(time_limit_seconds):
             return render_formats(brief, formats, template_dirs, template)
@@ -106,6 +104,8 @@ def render_template(brief: Brief, template_dirs: list[Path], template: str) -> R
     return Rendered(html, parse_html(html, template), template_dirs, template)
 
 
-def check_template(brief: Brief, template_dirs: list[Path]) -> None:
+def check_template(
+    brief: Brief, template_dirs: list[Path], time_limit_seconds: float | None = DEFAULT_SECONDS
+) -> None:
     """Render the brief's template and check its HTML, writing nothing (for ``validate``)."""
-    render_template(brief, template_dirs, f"{brief.audience}/brief.html.j2")
+    render_brief(brief, [], template_dirs, time_limit_seconds)

@@ -16,7 +16,6 @@ import io
 import os
 import re
 import zipfile
-from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -44,15 +43,16 @@ APP_XML = (
     "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>"
 )
 THUMBNAIL = "docProps/thumbnail.jpeg"
+ZIP_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 THUMBNAIL_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
 
 
-def render_docx(document: tree.HtmlDocument, reference: Path | None = None) -> bytes:
-    word = docx.Document(str(reference)) if reference else docx.Document()
-    if reference is None:
-        apply_house_style(word)
+def render_docx(document: tree.HtmlDocument) -> bytes:
+    word = docx.Document()
+    apply_house_style(word)
     ensure_styles(word)
     set_page(word, document.meta)
     for block in document.blocks:
@@ -67,7 +67,7 @@ def render_docx(document: tree.HtmlDocument, reference: Path | None = None) -> b
 
 
 def apply_house_style(word) -> None:
-    """Fonts and sizes close to the PDF, for documents made without a reference .docx."""
+    """Fonts and sizes close to the PDF."""
     styles = word.styles
     normal = styles["Normal"]
     normal.font.name = FONT
@@ -84,20 +84,17 @@ def apply_house_style(word) -> None:
 
 
 def ensure_styles(word) -> None:
-    """Our two own paragraph styles, added when the reference document lacks them."""
+    """Our own paragraph styles, beside Word's."""
     styles = word.styles
-    names = {style.name for style in styles}
-    if ATTRIBUTION_STYLE not in names:
-        style = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles["Normal"]
-        style.font.size = Pt(8.5)
-        style.paragraph_format.left_indent = Mm(10)
-        style.paragraph_format.space_after = Pt(6)
-    if ENDNOTE_STYLE not in names:
-        style = styles.add_style(ENDNOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles["Normal"]
-        style.font.size = Pt(7.5)
-        style.paragraph_format.space_after = Pt(0)
+    attribution = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    attribution.base_style = styles["Normal"]
+    attribution.font.size = Pt(8.5)
+    attribution.paragraph_format.left_indent = Mm(10)
+    attribution.paragraph_format.space_after = Pt(6)
+    endnote = styles.add_style(ENDNOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    endnote.base_style = styles["Normal"]
+    endnote.font.size = Pt(7.5)
+    endnote.paragraph_format.space_after = Pt(0)
 
 
 def set_page(word, meta: dict[str, str]) -> None:
@@ -345,7 +342,8 @@ def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
         if epoch and epoch.isdigit()
         else brief_datetime(meta)
     )
-    moment = max(moment, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))  # the ZIP format starts there
+    # The ZIP format holds years 1980 to 2107 only.
+    moment = min(max(moment, ZIP_EARLIEST), ZIP_LATEST)
     return moment.timetuple()[:6]
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.dates import long_date
 from briefgen.document import Brief, Entry
 from briefgen.errors import BriefgenError, Problem
 from briefgen.labels import labels_for
+from briefgen.workspace import entry_template
 
 
 @dataclass
@@ -63,9 +65,27 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates from the template folders only: a symlink leading out is refused."""
+
+    def __init__(self, template_dirs: list[Path]) -> None:
+        super().__init__([str(path) for path in template_dirs])
+        self.roots = [Path(path).resolve() for path in template_dirs]
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(root) for root in self.roots):
+            raise jinja2.TemplateError(
+                f"template '{template}' leads outside the template folders (a symlink?)"
+            )
+        return source, filename, uptodate
+
+
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(path) for path in template_dirs]),
+    # Sandboxed: a template cannot reach Python internals (no __globals__, no open()),
+    # so a copied template can lay a brief out but not read files or run code.
+    env = ImmutableSandboxedEnvironment(
+        loader=ConfinedLoader(template_dirs),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -94,7 +114,7 @@ def asset_finder(template_dirs: list[Path]):
 
 def render_html(brief: Brief, template_dirs: list[Path]) -> str:
     env = make_environment(template_dirs)
-    name = f"{brief.audience}/brief.html.j2"
+    name = entry_template(brief.audience)
     try:
         template = env.get_template(name)
         return template.render(
@@ -113,9 +133,14 @@ def render_html(brief: Brief, template_dirs: list[Path]) -> str:
         raise BriefgenError(
             Problem(f"template '{exc.name}' not found (looked in {looked_in})", file or name, line)
         ) from None
-    except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+    except BriefgenError:
+        raise
+    except Exception as exc:  # anything a template's own code raises: 1/0, recursion, a bad call
         file, line = template_location(exc, template_dirs)
-        raise BriefgenError(Problem(f"template: {exc}", file or name, line)) from None
+        message = (
+            str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        )
+        raise BriefgenError(Problem(f"template: {message}", file or name, line)) from None
 
 
 def template_location(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import lxml.etree
 import lxml.html
 
 from briefgen.errors import BriefgenError, Problem
@@ -99,7 +100,10 @@ class HtmlDocument:
 
 
 def parse_html(html: str, template_name: str) -> HtmlDocument:
-    root = lxml.html.document_fromstring(html)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except lxml.etree.ParserError:  # the template rendered nothing at all
+        raise BriefgenError(Problem("rendered no HTML at all", template_name)) from None
     reader = _Reader(template_name)
     head = root.find("head")
     if head is not None:
@@ -218,7 +222,7 @@ class _Reader:
                 continue
             items.append(self.runs(child))
             value = child.get("value")
-            numbers.append(int(value) if value and value.isdigit() else len(items))
+            numbers.append(whole_number(value, default=len(items)))
         self.blocks.append(ListBlock(element.tag == "ol", items, role, numbers))
 
     def quote(self, element) -> None:
@@ -250,8 +254,7 @@ class _Reader:
                 if cell.tag not in ("th", "td"):
                     self.unsupported.add(f"{cell.tag} in tr")
                     continue
-                span = cell.get("colspan", "1")
-                colspan = max(1, int(span)) if span.isdigit() else 1
+                colspan = max(1, whole_number(cell.get("colspan"), default=1))
                 cells.append(Cell(self.runs(cell), cell.tag == "th", colspan))
             if cells:
                 rows.append(cells)
@@ -301,6 +304,12 @@ class _Reader:
     def add_text(runs: list[Run], text: str | None, style: dict) -> None:
         if text:
             runs.append(Run(SPACE.sub(" ", text), **style))
+
+
+def whole_number(text: str | None, default: int) -> int:
+    """An attribute's number; anything else ("x", "²", "") gives the default."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else default
 
 
 def has_words(text: str | None) -> bool:

@@ -41,12 +41,15 @@ class TemplateFetcher(URLFetcher):
         )
 
     def allowed_path(self, url: str) -> Path | None:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            return None
-        path = Path(unquote(parts.path)).resolve()  # resolves symlinks and ".."
-        if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
-            return path
+        try:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return None
+            path = Path(unquote(parts.path)).resolve()  # resolves symlinks and ".."
+            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                return path
+        except (ValueError, OSError):  # e.g. a NUL byte in the path
+            pass
         return None
 
 
@@ -65,7 +68,7 @@ def render_pdf(html: str, template_dirs: list[Path], template_name: str) -> tupl
         raise BriefgenError(
             [
                 Problem(f"refused to load {url}: only files in the template folders", template_name)
-                for url in fetcher.refused
+                for url in dict.fromkeys(fetcher.refused)
             ]
         )
     return document.write_pdf(), len(document.pages)

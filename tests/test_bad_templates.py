@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.render import render_brief
+from briefgen.render import Options, render_brief
 from briefgen.workspace import builtin_templates_dir
 from conftest import sample_brief
 
@@ -45,7 +45,12 @@ def test_huge_layout_is_stopped_by_the_time_limit(tmp_path):
         "<tr><td>{{ i }}</td></tr>{% endfor %}{% endfor %}</table></body></html>"
     )
     with pytest.raises(BriefgenError) as excinfo:
-        render_brief(sample_brief(audience="huge"), ["pdf"], [tmp_path], time_limit_seconds=1)
+        render_brief(
+            sample_brief(audience="huge"),
+            ["pdf"],
+            [tmp_path],
+            options=Options(time_limit_seconds=1),
+        )
     (problem,) = excinfo.value.problems
     assert "rendering brief 'sample' took longer than 1 s and was stopped" in problem.message
     assert problem.file == "huge/brief.html.j2"
@@ -54,5 +59,7 @@ def test_huge_layout_is_stopped_by_the_time_limit(tmp_path):
 def test_time_limit_leaves_no_alarm_behind():
     import signal
 
-    render_brief(sample_brief(), ["html"], [builtin_templates_dir()], time_limit_seconds=5)
+    render_brief(
+        sample_brief(), ["html"], [builtin_templates_dir()], options=Options(time_limit_seconds=5)
+    )
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

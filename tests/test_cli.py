@@ -141,8 +141,8 @@ def test_warnings_for_empty_selection_and_page_budget(write_yaml, minimal_spec, 
         f"{path}:19:7: warning: sections[1].select.quotes: selects no quotes; check its "
         "criteria (briefgen data list quotes)" in result.stderr
     )
-    assert f"{path}:7:1: warning: page_budget: the PDF has " in result.stderr
-    assert "pages, over the page budget of 1" in result.stderr
+    assert f"{path}:7:1: warning: page_budget: brief 'test-brief' has " in result.stderr
+    assert "pages, over its page budget of 1" in result.stderr
 
 
 def test_validate_renders_templates(tmp_path, minimal_spec):

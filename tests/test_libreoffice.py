@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import build_briefs, load_all
+from briefgen.build import BuildOptions, build_briefs, load_all
 from conftest import BRIEFS
 
 SPEC = BRIEFS / "minister-hlm-2026.yaml"
@@ -33,7 +33,9 @@ def soffice() -> str:
 @pytest.fixture(scope="module")
 def converted(soffice, tmp_path_factory):
     work = tmp_path_factory.mktemp("libreoffice")
-    lines = build_briefs([SPEC], formats=["docx"], out_dir=work / "build").lines
+    lines = build_briefs(
+        [SPEC], out_dir=work / "build", options=BuildOptions(formats=tuple(["docx"]))
+    ).lines
     [docx_path] = [
         work / "build" / name for name in os.listdir(work / "build") if name.endswith(".docx")
     ]

@@ -28,9 +28,9 @@ EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC; even, as ZIP times have 2-seco
 
 
 def docx_bytes(brief: doc.Brief | None = None) -> bytes:
-    outputs, pages = render_brief(brief or sample_brief(), ["docx"], [BUILTIN])
-    assert pages == {"docx": None}
-    return outputs["docx"]
+    output = render_brief(brief or sample_brief(), ["docx"], [BUILTIN])["docx"]
+    assert output.pages is None
+    return output.data
 
 
 def open_docx(data: bytes):
@@ -60,6 +60,7 @@ def test_paragraph_styles(sample_docx):
         "Key points",
         "Voices",
         "Questions",
+        "Decision",  # the minister audience's decision block, as there is a recommendation
         "Contact officer",
         "Sources",
     ]
@@ -96,8 +97,11 @@ def test_note_numbers_are_superscript_and_q_a_labels_bold(sample_docx):
 
 
 def test_title_block_table(sample_docx):
-    [table] = sample_docx.tables
-    assert table.style.name == "Table Grid"
+    table, decision = sample_docx.tables
+    assert table.style.name == decision.style.name == "Table Grid"
+    assert [cell.text for cell in decision.rows[0].cells] == [
+        "Agreed", "Not agreed", "Noted", "Please discuss"
+    ]  # fmt: skip
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Reference", "REF-42", "Date", "2 March 2026"]
     assert rows[1] == ["For", "The Minister", "From", "Test Department"]
@@ -214,8 +218,8 @@ sys.path.insert(0, sys.argv[1])
 from conftest import sample_brief
 from briefgen.render import render_brief
 from briefgen.workspace import builtin_templates_dir
-outputs, _ = render_brief(sample_brief(), ["docx"], [builtin_templates_dir()])
-print(hashlib.sha256(outputs["docx"]).hexdigest())
+outputs = render_brief(sample_brief(), ["docx"], [builtin_templates_dir()])
+print(hashlib.sha256(outputs["docx"].data).hexdigest())
 """
 
 

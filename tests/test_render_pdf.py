@@ -30,7 +30,8 @@ KAZAKH_TITLE = f"Қазақстан және халықаралық гумани
 
 def pdf_of(brief: doc.Brief, dirs: list[Path] | None = None) -> tuple[bytes, int]:
     dirs = dirs or [BUILTIN]
-    return render_pdf(render_html(brief, dirs), dirs, f"{brief.audience}/brief.html.j2")
+    data, pages, _ = render_pdf(render_html(brief, dirs), dirs, f"{brief.audience}/brief.html.j2")
+    return data, pages
 
 
 def squash(text: str) -> str:
@@ -158,10 +159,10 @@ def test_page_count_matches_returned_count(sample_pdf, long_pdf):
 
 
 def test_render_brief_returns_the_same_pdf_and_count():
-    outputs, pages = render_brief(sample_brief(), ["pdf"], [BUILTIN])
+    outputs = render_brief(sample_brief(), ["pdf"], [BUILTIN])
     assert set(outputs) == {"pdf"}
-    assert outputs["pdf"].startswith(b"%PDF-")
-    assert pages["pdf"] == len(PdfReader(io.BytesIO(outputs["pdf"])).pages)
+    assert outputs["pdf"].data.startswith(b"%PDF-")
+    assert outputs["pdf"].pages == len(PdfReader(io.BytesIO(outputs["pdf"].data)).pages)
 
 
 def test_text_holds_title_headings_quote_and_speaker(sample_pdf):
@@ -239,6 +240,7 @@ def test_outline_holds_title_and_headings(sample_pdf):
         (1, "Key points"),
         (1, "Voices"),
         (1, "Questions"),
+        (1, "Decision"),
         (1, "Contact officer"),
         (1, "Sources"),
     ]
@@ -348,6 +350,6 @@ def test_fetcher_serves_stylesheets_inside_the_template_folders(tmp_path):
     (templates / "minister" / "extra.css").write_text(
         'h2::before { content: "CANARY-"; }\n', encoding="utf-8"
     )
-    outputs, _ = render_brief(sample_brief(), ["pdf"], [templates, BUILTIN])
-    text = all_text(PdfReader(io.BytesIO(outputs["pdf"])))
+    outputs = render_brief(sample_brief(), ["pdf"], [templates, BUILTIN])
+    text = all_text(PdfReader(io.BytesIO(outputs["pdf"].data)))
     assert "CANARY-Purpose" in text

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefgen import write as write_module
-from briefgen.build import build_briefs
+from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
 from conftest import MINIMAL_SPEC, REPO
 
@@ -55,7 +55,7 @@ def injected_build(tmp_path_factory):
     folder = tmp_path_factory.mktemp("injected")
     spec = folder / "injected.yaml"
     spec.write_text(injected_spec(), encoding="utf-8")
-    build_briefs([spec], formats=None, out_dir=folder / "build")
+    build_briefs([spec], out_dir=folder / "build")
     return folder / "build"
 
 
@@ -99,7 +99,7 @@ def spec(write_yaml, minimal_spec):
 
 
 def build(spec, out, formats=("html", "docx")):
-    return build_briefs([spec], formats=list(formats), out_dir=out)
+    return build_briefs([spec], out_dir=out, options=BuildOptions(formats=tuple(list(formats))))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -236,7 +236,9 @@ def test_any_unicode_builds_or_fails_cleanly(tmp_path, title, heading, text, poi
     path = tmp_path / "any.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     try:
-        build_briefs([path], formats=["html", "docx"], out_dir=tmp_path / "out")
+        build_briefs(
+            [path], out_dir=tmp_path / "out", options=BuildOptions(formats=("html", "docx"))
+        )
     except BriefgenError as exc:
         assert exc.problems and all(p.message for p in exc.problems)
         return
@@ -267,7 +269,9 @@ def test_any_text_without_forbidden_characters_builds(tmp_path, title, heading, 
     spec["sections"] = [{"heading": heading, "text": text, "points": [point]}]
     path = tmp_path / "text.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    report = build_briefs([path], formats=["pdf", "docx"], out_dir=tmp_path / "out")
+    report = build_briefs(
+        [path], out_dir=tmp_path / "out", options=BuildOptions(formats=("pdf", "docx"))
+    )
     assert len(report.lines) == 2
     word = docx.Document(str(tmp_path / "out" / "test-brief.docx"))
     assert word.paragraphs[0].text == re.sub(r"[ \t\n\r\f]+", " ", title).strip(" ")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from briefgen.build import build_briefs
+from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
 
 
@@ -17,7 +17,9 @@ def spec(write_yaml, minimal_spec):
 
 
 def build(spec, out, formats=("html",)):
-    return build_briefs([spec], formats=list(formats), out_dir=out).lines
+    return build_briefs(
+        [spec], out_dir=out, options=BuildOptions(formats=tuple(list(formats)))
+    ).lines
 
 
 def test_manifest_describes_outputs(spec, tmp_path):
@@ -84,7 +86,7 @@ def test_manifest_matches_files_when_a_later_brief_fails(
 
     monkeypatch.setattr(os, "replace", fail_for_second)
     with pytest.raises(BriefgenError):
-        build_briefs([spec, second], formats=["html"], out_dir=out)
+        build_briefs([spec, second], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["briefs"]) == {"test-brief"}
     (file,) = manifest["briefs"]["test-brief"]["files"]
@@ -103,7 +105,7 @@ def test_same_id_from_another_spec_warns(spec, write_yaml, minimal_spec, tmp_pat
     out = tmp_path / "build"
     build(spec, out)
     copy = write_yaml(minimal_spec, "copy.yaml")  # same id: test-brief
-    report = build_briefs([copy], formats=["html"], out_dir=out)
+    report = build_briefs([copy], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
     (warning,) = report.warnings
     assert warning.severity == "warning" and warning.file == copy
     assert f"built from {os.path.relpath(spec, out)}" in warning.message
@@ -114,7 +116,7 @@ def test_unreadable_manifest_warns(spec, tmp_path):
     out = tmp_path / "build"
     out.mkdir()
     (out / "manifest.json").write_text("[1, 2]")
-    report = build_briefs([spec], formats=["html"], out_dir=out)
+    report = build_briefs([spec], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
     assert [str(w) for w in report.warnings] == [
         f"{out / 'manifest.json'}: warning: unreadable (it is not a briefgen manifest); "
         "starting a new manifest"
@@ -169,7 +171,7 @@ def test_disk_full_while_staging_a_later_brief_replaces_nothing(
 
     monkeypatch.setattr(write_module, "stage", full_on_second)
     with pytest.raises(BriefgenError) as excinfo:
-        build_briefs([spec, second], formats=["html"], out_dir=out)
+        build_briefs([spec, second], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
     assert excinfo.value.summary == "nothing was written"
     assert (out / "test-brief.html").read_bytes() == before
     assert not (out / "second.html").exists()
@@ -179,7 +181,7 @@ def test_manifest_entry_of_the_wrong_shape_is_dropped_with_a_warning(spec, tmp_p
     out = tmp_path / "build"
     out.mkdir()
     (out / "manifest.json").write_text('{"briefs": {"old": "oops", "odd": {"files": 3}}}')
-    report = build_briefs([spec], formats=["html"], out_dir=out)
+    report = build_briefs([spec], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
     assert sorted(w.message for w in report.warnings) == [
         "entry 'odd' was not a brief; dropped it",
         "entry 'old' was not a brief; dropped it",

@@ -9,26 +9,48 @@ warnings.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from briefgen.checks import (
+    empty_selections,
+    first_page_spill,
+    marking_too_low,
+    over_budget,
+    untranslated,
+)
 from briefgen.compose import compose_brief
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset, load_dataset
 from briefgen.load_spec import LoadedSpec, load_specs
 from briefgen.selection import select_sections
-from briefgen.workspace import audiences, expand_spec_paths, template_dirs
+from briefgen.workspace import audience_settings, audiences, expand_spec_paths, template_dirs
+
+if TYPE_CHECKING:
+    from briefgen.render import Output
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    """What the command line can ask beyond the spec."""
+
+    formats: tuple[str, ...] | None = None  # None: the formats each spec names
+    edition: str | None = None  # "full", "releasable" or "both"; None: what each spec says
+    draft: bool = False  # every brief a draft, whatever its spec says
+    strict: bool = False  # warnings stop the build
+    pdf_variant: str | None = "pdf/ua-1"
+    time_limit_seconds: float = 60
+
+
+@dataclass(frozen=True)
 class RenderedBrief:
     loaded: LoadedSpec
-    outputs: dict[str, bytes]  # format → bytes
-    pages: dict[str, int | None]  # format → page count where known
+    brief: Brief  # one edition of the spec
+    outputs: dict[str, Output]  # format → bytes and pages
 
 
 @dataclass
@@ -62,36 +84,40 @@ def check_briefs(spec_paths: list[Path], dataset_path: Path | None = None) -> Re
         return f"{item.path}: ok ({item.spec.audience}, {len(item.spec.sections)} sections)"
 
     report = Report()
-    report.lines = each_brief(spec_paths, dataset_path, report, check)
+    report.lines = list(dict.fromkeys(each_brief(spec_paths, dataset_path, report, check)))
     return report
 
 
 def build_briefs(
     spec_paths: list[Path],
     *,
-    formats: list[str] | None,
     out_dir: Path,
     dataset_path: Path | None = None,
-    time_limit_seconds: float | None = None,
+    options: BuildOptions | None = None,
 ) -> Report:
     """Build every spec; the report has one line per file written."""
-    from briefgen.render import render_brief
-    from briefgen.timelimit import DEFAULT_SECONDS
+    from briefgen.render import Options, render_brief
     from briefgen.write import write_briefs
 
-    def render(item: LoadedSpec, brief: Brief) -> RenderedBrief:
-        outputs, pages = render_brief(
-            brief,
-            formats or list(item.spec.formats),
-            template_dirs(item.path),
-            time_limit_seconds or DEFAULT_SECONDS,
-        )
-        report.warnings.extend(over_budget(item, pages.get("pdf")))
-        return RenderedBrief(item, outputs, pages)
-
+    options = options or BuildOptions()
+    render_options = Options(options.pdf_variant, options.time_limit_seconds)
     report = Report()
+
+    def render(item: LoadedSpec, brief: Brief) -> RenderedBrief:
+        dirs = template_dirs(item.path)
+        formats = list(options.formats or item.spec.formats)
+        outputs = render_brief(brief, formats, dirs, render_options)
+        if "pdf" in outputs:
+            budget = item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
+            pdf = outputs["pdf"]
+            report.warnings.extend(over_budget(item, brief.output_id, pdf.pages, budget))
+            report.warnings.extend(first_page_spill(item, brief.output_id, pdf.first_page_spill))
+        return RenderedBrief(item, brief, outputs)
+
     try:
-        rendered = each_brief(spec_paths, dataset_path, report, render)
+        rendered = each_brief(spec_paths, dataset_path, report, render, options)
+        if options.strict and report.warnings:
+            raise BriefgenError([replace(w, severity="error") for w in report.warnings])
     except BriefgenError as exc:
         raise BriefgenError(exc.problems, summary="nothing was written") from None
     report.lines, write_warnings = write_briefs(rendered, Path(out_dir))
@@ -99,70 +125,37 @@ def build_briefs(
     return report
 
 
+def editions(spec, options: BuildOptions) -> list[str]:
+    wanted = options.edition or spec.edition
+    return ["full", "releasable"] if wanted == "both" else [wanted]
+
+
 def each_brief(
     spec_paths: list[Path],
     dataset_path: Path | None,
     report: Report,
     step: Callable[[LoadedSpec, Brief], T],
+    options: BuildOptions | None = None,
 ) -> list[T]:
-    """Load, compose and run ``step`` on every brief; raise all their problems at once."""
+    """Select, compose and run ``step`` on every edition of every brief; raise all their
+    problems at once."""
+    options = options or BuildOptions()
     dataset = load_dataset(dataset_path)
     results: list[T] = []
     loaded, problems = _load(spec_paths, dataset)
     for item in loaded:  # the specs that loaded still get their templates checked
-        brief = compose_brief(item.spec, select_sections(item.spec, dataset), dataset)
-        report.warnings += empty_selections(item, brief) + untranslated(item)
-        try:
-            results.append(step(item, brief))
-        except BriefgenError as exc:
-            problems += exc.problems
+        report.warnings += untranslated(item)
+        for edition in editions(item.spec, options):
+            selections = select_sections(item.spec, dataset, edition)
+            problems += marking_too_low(item, selections, dataset)
+            if edition == "full":
+                report.warnings += empty_selections(item, selections)
+            draft = options.draft or item.spec.draft
+            brief = compose_brief(item.spec, selections, dataset, edition, draft)
+            try:
+                results.append(step(item, brief))
+            except BriefgenError as exc:
+                problems += exc.problems
     if problems:
         raise BriefgenError(problems)
     return results
-
-
-def empty_selections(item: LoadedSpec, brief: Brief) -> list[Problem]:
-    warnings = []
-    for index, (section, composed) in enumerate(
-        zip(item.spec.sections, brief.sections, strict=True)
-    ):
-        if section.select is None:
-            continue
-        for kind in type(section.select).model_fields:
-            if getattr(section.select, kind) is not None and not getattr(composed, kind):
-                warnings.append(
-                    item.doc.problem(
-                        ("sections", index, "select", kind),
-                        f"selects no {kind}; check its criteria (briefgen data list {kind})",
-                        severity="warning",
-                    )
-                )
-    return warnings
-
-
-def untranslated(item: LoadedSpec) -> list[Problem]:
-    from briefgen.labels import CATALOGUES
-
-    language = item.spec.language
-    if language in CATALOGUES:
-        return []
-    return [
-        item.doc.problem(
-            ("language",),
-            f"no '{language}' labels yet: headings such as 'Reference' and dates print in English",
-            severity="warning",
-        )
-    ]
-
-
-def over_budget(item: LoadedSpec, pdf_pages: int | None) -> list[Problem]:
-    budget = item.spec.page_budget
-    if pdf_pages is None or budget is None or pdf_pages <= budget:
-        return []
-    return [
-        item.doc.problem(
-            ("page_budget",),
-            f"the PDF has {pdf_pages} pages, over the page budget of {budget}",
-            severity="warning",
-        )
-    ]

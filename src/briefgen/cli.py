@@ -38,6 +38,10 @@ ItemKind = Enum(
                              "workstreams", "events", "figures", "sources")},
     type=str,
 )  # fmt: skip
+EditionChoice = Enum(
+    "EditionChoice", {"full": "full", "releasable": "releasable", "both": "both"}, type=str
+)
+PdfVariant = Enum("PdfVariant", {"ua": "pdf/ua-1", "a": "pdf/a-3b"}, type=str)
 ListKind = Enum("ListKind", {**{k.value: k.value for k in ItemKind}, "tags": "tags"}, type=str)
 
 SpecPaths = Annotated[
@@ -97,6 +101,32 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", metavar="DIR")] = Path(
         "build"
     ),
+    edition: Annotated[
+        Optional[EditionChoice],  # noqa: UP045
+        typer.Option(
+            "--edition",
+            case_sensitive=False,
+            metavar="EDITION",
+            help="full, releasable (only what is cleared for release: <id>-releasable.pdf) "
+            "or both. Default: what each spec says.",
+        ),
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Put a DRAFT watermark on every page.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Treat warnings (over the page budget…) as errors."),
+    ] = False,
+    pdf_variant: Annotated[
+        PdfVariant,
+        typer.Option(
+            "--pdf-variant",
+            case_sensitive=False,
+            metavar="VARIANT",
+            help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+        ),
+    ] = "pdf/ua-1",
     dataset: DatasetOption = None,
     time_limit: Annotated[
         float,
@@ -109,14 +139,17 @@ def build(
     ] = 60,
 ) -> None:
     """Validate specs, then write build/<brief-id>.pdf and .docx and update build/manifest.json."""
-    from briefgen.build import build_briefs
+    from briefgen.build import BuildOptions, build_briefs
 
-    formats = [choice.value for choice in format] if format else None
-    show(
-        build_briefs(
-            specs, formats=formats, out_dir=out, dataset_path=dataset, time_limit_seconds=time_limit
-        )
+    options = BuildOptions(
+        formats=tuple(choice.value for choice in format) if format else None,
+        edition=edition.value if edition else None,
+        draft=draft,
+        strict=strict,
+        pdf_variant=PdfVariant(pdf_variant).value,
+        time_limit_seconds=time_limit,
     )
+    show(build_briefs(specs, out_dir=out, dataset_path=dataset, options=options))
 
 
 @data_app.command("check")

@@ -13,16 +13,23 @@ from briefgen import document as doc
 from briefgen.datamodel import Event, Fact, Figure, Person, Quote
 from briefgen.dates import partial_date
 from briefgen.load_dataset import Dataset
-from briefgen.selection import Selections
+from briefgen.selection import Selections, in_edition
 from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
 
 
-def compose_brief(spec: Spec, selections: Selections, dataset: Dataset) -> doc.Brief:
-    """The brief a spec describes; ``selections`` holds what each section picked."""
+def compose_brief(
+    spec: Spec, selections: Selections, dataset: Dataset, edition: str = "full", draft: bool = False
+) -> doc.Brief:
+    """The brief a spec describes; ``selections`` holds what each section picked.
+
+    A releasable edition leaves out the sections marked ``releasable: false``
+    (the selections already hold only releasable items).
+    """
     sections = tuple(
-        compose_section(section, picked, dataset)
+        compose_section(section, picked, dataset, edition)
         for section, picked in zip(spec.sections, selections, strict=True)
+        if section.releasable or edition == "full"
     )
     return doc.Brief(
         id=spec.id,
@@ -41,10 +48,14 @@ def compose_brief(spec: Spec, selections: Selections, dataset: Dataset) -> doc.B
         page_budget=spec.page_budget,
         keywords=keywords(sections, dataset),
         sections=sections,
+        edition=edition,
+        draft=draft,
     )
 
 
-def compose_section(section: Any, picked: dict[str, tuple], dataset: Dataset) -> doc.Section:
+def compose_section(
+    section: Any, picked: dict[str, tuple], dataset: Dataset, edition: str
+) -> doc.Section:
     entries = {
         kind: tuple(entry(item, dataset) for item in items) for kind, items in picked.items()
     }
@@ -53,9 +64,54 @@ def compose_section(section: Any, picked: dict[str, tuple], dataset: Dataset) ->
         kind=section.kind,
         paragraphs=split_paragraphs(section.text),
         points=section.points,
-        questions=tuple(doc.QuestionAnswer(q.question, q.answer) for q in section.questions),
+        questions=tuple(question(q, dataset, edition) for q in section.questions),
+        charts=tuple(CHARTS[kind](dataset, edition) for kind in section.charts),
         **entries,
     )
+
+
+def question(spec_question: Any, dataset: Dataset, edition: str) -> doc.QuestionAnswer:
+    cited = (dataset.get(item_id) for item_id in spec_question.cite)
+    return doc.QuestionAnswer(
+        question=spec_question.question,
+        answer=spec_question.answer,
+        cites=tuple(entry(item, dataset) for item in cited if in_edition(item, edition)),
+    )
+
+
+def timeline(dataset: Dataset, edition: str) -> doc.Chart:
+    """The initiative's events in date order; an undated one is shown as such, last."""
+    events = [event for event in dataset.items("events") if in_edition(event, edition)]
+    events.sort(key=lambda event: (event.date is None, event.date or ""))
+    rows = tuple(
+        doc.ChartEvent(event_date(event), event.name, event.date is not None, entry(event, dataset))
+        for event in events
+    )
+    alt = "Timeline of the initiative: " + "; ".join(f"{r.when}: {r.name}" for r in rows) + "."
+    return doc.Chart("timeline", "The initiative in time", alt, events=rows)
+
+
+# The dataset's figures the chart shows, with the short label a bar has room for.
+SUPPORTING_STATES = {"founding-states": "Founding states", "joined-states": "States that joined"}
+
+
+def supporting_states(dataset: Dataset, edition: str) -> doc.Chart:
+    """Founding and joined states, as bars, from the dataset's figures."""
+    figures = [dataset.get(figure_id) for figure_id in SUPPORTING_STATES]
+    bars = tuple(
+        doc.ChartBar(SUPPORTING_STATES[figure.id], figure.value, entry(figure, dataset))
+        for figure in figures
+        if in_edition(figure, edition)
+    )
+    alt = (
+        "States supporting the initiative: "
+        + "; ".join(f"{bar.label}: {bar.value}" for bar in bars)
+        + "."
+    )
+    return doc.Chart("supporting-states", "States supporting the initiative", alt, bars=bars)
+
+
+CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
 
 
 def split_paragraphs(text: str | None) -> tuple[str, ...]:

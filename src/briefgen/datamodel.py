@@ -36,6 +36,11 @@ def check_partial_date(value: str) -> str:
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
 
+# Protective markings, lowest first.
+MARKINGS = ("UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+Marking = Literal["UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,6 +52,8 @@ class Sourced(Strict):
     source: Slug
     paragraph: int = Field(ge=1, description="paragraph number in the source text")
     tags: tuple[Slug, ...] = ()
+    marking: Marking = Field(default="OFFICIAL", description="handling marking of the item")
+    releasable: bool = Field(default=True, description="cleared for a releasable edition")
 
 
 class Source(Strict):

@@ -71,6 +71,39 @@ class FigureEntry(Entry):
 class QuestionAnswer:
     question: str
     answer: str
+    cites: tuple[Entry, ...] = ()  # what the answer rests on, for endnotes
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    value: int
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class ChartEvent:
+    when: str  # with the precision the dataset has
+    name: str
+    dated: bool  # False: the source gives no date, and the chart says so
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure drawn from the dataset; render.charts draws it, alt text included."""
+
+    kind: str  # "timeline" or "supporting-states"
+    title: str
+    alt: str  # the whole figure in words, for screen readers and the DOCX image
+    events: tuple[ChartEvent, ...] = ()
+    bars: tuple[ChartBar, ...] = ()
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The dataset items the chart shows, one per place cited, for its endnotes."""
+        by_place = {row.entry.citation: row.entry for row in (*self.events, *self.bars)}
+        return tuple(by_place.values())
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,7 @@ class Section:
     events: tuple[EventEntry, ...] = ()
     figures: tuple[FigureEntry, ...] = ()
     questions: tuple[QuestionAnswer, ...] = ()
+    charts: tuple[Chart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +149,14 @@ class Brief:
     critical_reason: str | None
     page_budget: int | None
     keywords: tuple[str, ...]
+    edition: str = "full"  # "full" or "releasable"
+    draft: bool = False
     sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def output_id(self) -> str:
+        """What its files are called: ``<id>`` or ``<id>-releasable``."""
+        return self.id if self.edition == "full" else f"{self.id}-{self.edition}"
 
     def sections_of(self, *kinds: str) -> tuple[Section, ...]:
         """The sections of these kinds, in spec order (for templates that regroup)."""

@@ -33,6 +33,15 @@ ENGLISH = {
     "speaker": "Speaker",
     "who": "Who",
     "workstreams": "Workstreams",
+    "draft": "DRAFT",
+    "releasable_edition": "RELEASABLE EDITION",
+    "decision": "Decision",
+    "agreed": "Agreed",
+    "not_agreed": "Not agreed",
+    "noted": "Noted",
+    "please_discuss": "Please discuss",
+    "signature": "Signature",
+    "sources_for_answer": "Sources",
 }
 
 CATALOGUES = {"en": ENGLISH}

@@ -9,6 +9,8 @@ The order is stable and documented (README, "Selecting items"):
    value within a criterion), in dataset order;
 3. with neither ``ids`` nor criteria, every item of that kind, in dataset order;
 4. ``exclude`` removes items; ``limit`` keeps the first N.
+
+A releasable edition then drops the items not cleared for release.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ NOT_CRITERIA = {"ids", "exclude", "limit"}
 Selections = tuple[dict[str, tuple[Any, ...]], ...]
 
 
-def select_sections(spec: Any, dataset: Dataset) -> Selections:
-    return tuple(select_items(section.select, dataset) for section in spec.sections)
+def select_sections(spec: Any, dataset: Dataset, edition: str = "full") -> Selections:
+    """What each section picks; a releasable edition picks only items cleared for release."""
+    return tuple(select_items(section.select, dataset, edition) for section in spec.sections)
 
 
-def select_items(selection: Any, dataset: Dataset) -> dict[str, tuple[Any, ...]]:
+def in_edition(item: Any, edition: str) -> bool:
+    return edition == "full" or getattr(item, "releasable", True)
+
+
+def select_items(
+    selection: Any, dataset: Dataset, edition: str = "full"
+) -> dict[str, tuple[Any, ...]]:
     """Items picked by one section's ``select:``, by kind (kinds not asked for are absent)."""
     if selection is None:
         return {}
@@ -35,7 +44,8 @@ def select_items(selection: Any, dataset: Dataset) -> dict[str, tuple[Any, ...]]
     for kind in type(selection).model_fields:
         selector = getattr(selection, kind)
         if selector is not None:
-            picked[kind] = select_kind(kind, selector, dataset)
+            items = select_kind(kind, selector, dataset)
+            picked[kind] = tuple(item for item in items if in_edition(item, edition))
     return picked
 
 

@@ -20,14 +20,15 @@ from pydantic import (
     create_model,
 )
 
-from briefgen.datamodel import Slug, Strict, Text, singular
+from briefgen.datamodel import Marking, Slug, Strict, Text, singular
 from briefgen.errors import did_you_mean
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Protective markings, lowest first.
-Marking = Literal["UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
 Format = Literal["pdf", "docx"]
 Language = Literal["en", "ru", "kk"]
+Edition = Literal["full", "releasable", "both"]
+# Figures drawn from the dataset: the initiative's events, and its supporting states.
+Chart = Literal["timeline", "supporting-states"]
 SectionKind = Literal[
     "purpose",
     "recommendation",
@@ -156,9 +157,21 @@ Selection = create_model(
 )
 
 
+def any_item_id(value: str, info: ValidationInfo) -> str:
+    dataset = _dataset(info)
+    if dataset is None or value in dataset.kind_of:
+        return value
+    raise ValueError(
+        f"unknown id '{value}'{did_you_mean(value, dataset.kind_of)} (see: briefgen data list)"
+    )
+
+
 class QuestionAnswer(Strict):
     question: Text
     answer: Text
+    cite: tuple[Annotated[str, AfterValidator(any_item_id)], ...] = Field(
+        default=(), description="dataset items the answer rests on (endnotes)"
+    )
 
 
 class Section(Strict):
@@ -168,6 +181,8 @@ class Section(Strict):
     points: tuple[Text, ...] = Field(default=(), description="bullet points")
     select: Selection | None = None  # type: ignore[valid-type]
     questions: tuple[QuestionAnswer, ...] = ()
+    releasable: bool = Field(default=True, description="false: left out of releasable editions")
+    charts: tuple[Chart, ...] = Field(default=(), description="figures drawn from the dataset")
 
 
 class Contact(Strict):
@@ -192,9 +207,20 @@ class Spec(Strict):
     marking: Marking
     language: Language = "en"
     formats: tuple[Format, ...] = ("pdf", "docx")
+    edition: Edition = Field(
+        default="full", description="releasable: only what is cleared; both: the two editions"
+    )
+    draft: bool = Field(default=False, description="a DRAFT watermark on every page")
     page_budget: int | None = Field(default=None, ge=1)
     addressee: Text = Field(alias="for")
     department: Text = Field(alias="from")
     contact: Contact
     critical_date: Annotated[CriticalDate | None, BeforeValidator(routine_or_date)]
     sections: tuple[Section, ...] = Field(min_length=1)
+
+
+class AudienceSettings(Strict):
+    """``templates/<audience>/audience.yaml``: what briefgen needs besides the templates."""
+
+    description: str = ""
+    page_budget: int | None = Field(default=None, ge=1, description="for specs that set none")

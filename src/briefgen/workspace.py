@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefgen.errors import BriefgenError
+
 PACKAGE_DIR = Path(__file__).parent
 AUDIENCE_ENTRY = "brief.html.j2"
 
@@ -65,6 +67,27 @@ def audiences(dirs: list[Path]) -> dict[str, Path]:
             if (folder / AUDIENCE_ENTRY).is_file():
                 found.setdefault(folder.name, folder)
     return found
+
+
+AUDIENCE_SETTINGS = "audience.yaml"
+
+
+def audience_settings(dirs: list[Path], audience: str):
+    """An audience's ``audience.yaml``, the first found in lookup order (none: defaults)."""
+    from briefgen.specmodel import AudienceSettings
+    from briefgen.validation import validate_document
+    from briefgen.yamlsource import read_yaml
+
+    for base in dirs:
+        path = base / audience / AUDIENCE_SETTINGS
+        if path.is_file():
+            settings, problems = validate_document(
+                AudienceSettings, read_yaml(path, max_bytes=64 * 1024, max_depth=4)
+            )
+            if problems:
+                raise BriefgenError(problems)
+            return settings
+    return AudienceSettings()
 
 
 def expand_spec_paths(paths: list[Path]) -> list[Path]:

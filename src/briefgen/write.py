@@ -48,8 +48,8 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
     try:
         with ExitStack() as locks:
             # Sorted, so two builds of overlapping sets of briefs cannot deadlock.
-            for item in sorted(rendered, key=lambda item: item.loaded.spec.id):
-                locks.enter_context(lock(out_dir, item.loaded.spec.id))
+            for output_id in sorted({item.brief.output_id for item in rendered}):
+                locks.enter_context(lock(out_dir, output_id))
             for item in rendered:
                 names = [target_name(item, name) for name in item.outputs]
                 remove_leftovers(out_dir, names)
@@ -91,7 +91,7 @@ def lock(out_dir: Path, name: str) -> FileLock:
 
 
 def target_name(item: RenderedBrief, output_format: str) -> str:
-    return f"{item.loaded.spec.id}.{output_format}"
+    return f"{item.brief.output_id}.{output_format}"
 
 
 def remove_leftovers(out_dir: Path, names: list[str]) -> None:
@@ -124,9 +124,9 @@ def stage_all(item: RenderedBrief, out_dir: Path) -> list[tuple[Path, Path]]:
     """Each output of one brief in a temporary file beside its target."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for name, data in item.outputs.items():
+        for name, output in item.outputs.items():
             target = out_dir / target_name(item, name)
-            staged.append((stage(target, data), target))
+            staged.append((stage(target, output.data), target))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -207,11 +207,11 @@ def file_entries(item: RenderedBrief) -> list[dict]:
             "name": target_name(item, name),
             "format": name,
             "built": built,
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "pages": item.pages.get(name),
+            "bytes": len(output.data),
+            "sha256": hashlib.sha256(output.data).hexdigest(),
+            "pages": output.pages,
         }
-        for name, data in item.outputs.items()
+        for name, output in item.outputs.items()
     ]
 
 
@@ -254,7 +254,7 @@ def well_formed(entry: object) -> bool:
 
 def update_manifest(out_dir: Path, item: RenderedBrief, files: list[dict]) -> list[Problem]:
     manifest, warnings = read_manifest(out_dir)
-    brief_id = item.loaded.spec.id
+    brief_id = item.brief.output_id
     entry = manifest_entry(item, files, out_dir)
     previous = manifest["briefs"].get(brief_id)
     if previous:
@@ -297,14 +297,16 @@ def write_atomically(target: Path, text: str) -> None:
 
 
 def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dict:
-    spec = item.loaded.spec
+    brief = item.brief
     return {
-        "id": spec.id,
-        "title": spec.title,
-        "audience": spec.audience,
-        "marking": spec.marking,
-        "date": spec.date.isoformat(),
-        "reference": spec.reference,
+        "id": brief.output_id,
+        "title": brief.title,
+        "audience": brief.audience,
+        "marking": brief.marking,
+        "edition": brief.edition,
+        "draft": brief.draft,
+        "date": brief.date.isoformat(),
+        "reference": brief.reference,
         "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
         "files": files,
     }

@@ -1,7 +1,8 @@
 """Stage 5 — render a composed brief: template → HTML → PDF and DOCX.
 
 The writers are a table from format name to function (pandoc's idea); each
-returns bytes and a page count where it knows one, never touching the disk.
+returns an :class:`Output` (bytes, and pages where it knows them), never
+touching the disk.
 WeasyPrint and python-docx are imported only when a format needs them.
 """
 
@@ -18,7 +19,20 @@ from briefgen.render.htmltree import HtmlDocument, parse_html
 from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from briefgen.workspace import entry_template
 
-Output = tuple[bytes, int | None]  # bytes, pages (None where the format has no fixed pages)
+
+@dataclass(frozen=True)
+class Output:
+    data: bytes
+    pages: int | None = None  # None where the format has no fixed pages
+    first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to render, beyond what the brief says."""
+
+    pdf_variant: str | None = "pdf/ua-1"  # tagged and accessible by default
+    time_limit_seconds: float | None = DEFAULT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -31,23 +45,26 @@ class Rendered:
     template: str  # e.g. "minister/brief.html.j2", for messages
 
 
-def write_html(rendered: Rendered) -> Output:
-    return rendered.html.encode("utf-8"), None
+def write_html(rendered: Rendered, options: Options) -> Output:
+    return Output(rendered.html.encode("utf-8"))
 
 
-def write_pdf(rendered: Rendered) -> Output:
+def write_pdf(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.pdf import render_pdf
 
-    return render_pdf(rendered.html, rendered.template_dirs, rendered.template)
+    data, pages, spill = render_pdf(
+        rendered.html, rendered.template_dirs, rendered.template, options.pdf_variant
+    )
+    return Output(data, pages, spill)
 
 
-def write_docx(rendered: Rendered) -> Output:
+def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
 
-    return render_docx(rendered.tree), None
+    return Output(render_docx(rendered.tree))
 
 
-WRITERS: dict[str, Callable[[Rendered], Output]] = {
+WRITERS: dict[str, Callable[[Rendered, Options], Output]] = {
     "pdf": write_pdf,
     "docx": write_docx,
     "html": write_html,
@@ -66,36 +83,25 @@ def check_formats(formats: list[str]) -> None:
 
 
 def render_brief(
-    brief: Brief,
-    formats: list[str],
-    template_dirs: list[Path],
-    time_limit_seconds: float | None = DEFAULT_SECONDS,
-) -> tuple[dict[str, bytes], dict[str, int | None]]:
-    """Bytes and page counts of each format, all from one rendering of the template."""
+    brief: Brief, formats: list[str], template_dirs: list[Path], options: Options | None = None
+) -> dict[str, Output]:
+    """Every format asked for, all from one rendering of the template."""
+    options = options or Options()
     check_formats(formats)
     template = entry_template(brief.audience)
     try:
-        with time_limit(time_limit_seconds):
-            return render_formats(brief, formats, template_dirs, template)
+        with time_limit(options.time_limit_seconds):
+            rendered = render_template(brief, template_dirs, template)
+            return {name: WRITERS[name](rendered, options) for name in dict.fromkeys(formats)}
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(
-                f"rendering brief '{brief.id}' took longer than {time_limit_seconds:g} s and was "
-                "stopped; look for huge sizes or tables in the template and its CSS, "
-                "or raise --time-limit",
+                f"rendering brief '{brief.id}' took longer than "
+                f"{options.time_limit_seconds:g} s and was stopped; look for huge sizes or "
+                "tables in the template and its CSS, or raise --time-limit",
                 template,
             )
         ) from None
-
-
-def render_formats(
-    brief: Brief, formats: list[str], template_dirs: list[Path], template: str
-) -> tuple[dict[str, bytes], dict[str, int | None]]:
-    rendered = render_template(brief, template_dirs, template)
-    outputs, pages = {}, {}
-    for name in dict.fromkeys(formats):
-        outputs[name], pages[name] = WRITERS[name](rendered)
-    return outputs, pages
 
 
 def render_template(brief: Brief, template_dirs: list[Path], template: str) -> Rendered:
@@ -104,8 +110,6 @@ def render_template(brief: Brief, template_dirs: list[Path], template: str) -> R
     return Rendered(html, parse_html(html, template), template_dirs, template)
 
 
-def check_template(
-    brief: Brief, template_dirs: list[Path], time_limit_seconds: float | None = DEFAULT_SECONDS
-) -> None:
+def check_template(brief: Brief, template_dirs: list[Path]) -> None:
     """Render the brief's template and check its HTML, writing nothing (for ``validate``)."""
-    render_brief(brief, [], template_dirs, time_limit_seconds)
+    render_brief(brief, [], template_dirs)

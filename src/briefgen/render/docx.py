@@ -16,19 +16,24 @@ import io
 import os
 import re
 import zipfile
+from xml.sax.saxutils import escape as xml_escape
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from briefgen.render import htmltree as tree
 
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
-TABLE_STYLES = {"title-block": "Table Grid", "data": "Light Grid Accent 1"}
+TABLE_STYLES = {
+    "title-block": "Table Grid",
+    "decision": "Table Grid",
+    "data": "Light Grid Accent 1",
+}
 TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
 TEXT_WIDTH_MM = 210 - 2 * 18  # A4 less the margins set_page gives
 CHAR_MM, CELL_PADDING_MM = 2.2, 5.0  # roughly, at 10 pt bold, with Word's cell margins
@@ -46,6 +51,18 @@ THUMBNAIL = "docProps/thumbnail.jpeg"
 ZIP_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 THUMBNAIL_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
+# The VML shape Word itself writes for Design > Watermark (a rotated, pale text path).
+WATERMARK_XML = (
+    '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    '<v:shape id="BriefgenWatermark" type="#_x0000_t136" fillcolor="#a00000" stroked="f" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:115pt;'
+    "rotation:315;z-index:-251654144;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin">'
+    '<v:fill opacity=".15"/><v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt" '
+    'string="{text}"/></v:shape></w:pict>'
+)
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
 
@@ -55,6 +72,8 @@ def render_docx(document: tree.HtmlDocument) -> bytes:
     apply_house_style(word)
     ensure_styles(word)
     set_page(word, document.meta)
+    if document.watermark:
+        add_watermark(word, document.watermark)
     for block in document.blocks:
         write_block(word, block)
     set_properties(word, document)
@@ -111,6 +130,13 @@ def set_page(word, meta: dict[str, str]) -> None:
     page_line = section.footer.add_paragraph()
     page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     write_page_label(page_line, meta.get("briefgen:page-label", "Page {page} of {pages}"))
+
+
+def add_watermark(word, text: str) -> None:
+    """Word's own kind of watermark: text in the header, behind every page."""
+    shape = parse_xml(WATERMARK_XML.format(text=xml_escape(text, {'"': "&quot;"})))
+    header = word.sections[0].header.paragraphs[0]
+    header.add_run()._r.append(shape)
 
 
 def marking_line(paragraph, marking: str) -> None:
@@ -171,6 +197,20 @@ def write_block(word, block: tree.Block) -> None:
         write_table(word, block)
     elif isinstance(block, tree.PageBreak):
         word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    elif isinstance(block, tree.Figure):
+        write_figure(word, block)
+
+
+def write_figure(word, figure: tree.Figure) -> None:
+    """The chart as a picture (Word cannot take the SVG alone), with its alt text."""
+    import cairosvg  # only briefs with charts need it
+
+    png = cairosvg.svg2png(bytestring=figure.svg, scale=3)
+    paragraph = word.add_paragraph()
+    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(TEXT_WIDTH_MM))
+    shape._inline.docPr.set("descr", figure.alt)  # the alt text Word shows and reads out
+    if figure.caption:
+        add_runs(word.add_paragraph(style="Caption"), figure.caption)
 
 
 def write_list(word, block: tree.ListBlock) -> None:

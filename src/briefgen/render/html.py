@@ -21,6 +21,7 @@ from briefgen.dates import long_date
 from briefgen.document import Brief, Entry
 from briefgen.errors import BriefgenError, Problem
 from briefgen.labels import labels_for
+from briefgen.render.charts import chart_data_uri
 from briefgen.workspace import entry_template
 
 
@@ -61,6 +62,8 @@ def css_page_counter(label: str) -> str:
 def css_string(text: str) -> Markup:
     """Any text as a quoted CSS string; every other character is hex-escaped, so it is safe
     inside ``<style>``, where HTML escaping does not apply."""
+    if isinstance(text, Markup):  # e.g. a macro's output: already HTML-escaped
+        text = text.unescape()
     escaped = "".join(ch if ch.isalnum() or ch in " .,-" else f"\\{ord(ch):x} " for ch in str(text))
     return Markup(f'"{escaped}"')
 
@@ -122,6 +125,7 @@ def render_html(brief: Brief, template_dirs: list[Path]) -> str:
             notes=Notes(),
             labels=labels_for(brief.language),
             asset=asset_finder(template_dirs),
+            chart_image=chart_data_uri,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise BriefgenError(

@@ -6,7 +6,9 @@ one tree, many writers). The subset, documented in README ("Template HTML"):
 * containers: ``body header footer main section article div``
 * blocks: ``h1``–``h4``, ``p``, ``ul``/``ol`` with ``li``, ``blockquote`` (its
   ``p`` and a ``footer`` attribution), ``table`` (``thead tbody tr th td``,
-  ``colspan``), ``aside class="callout"``, ``div class="page-break"``
+  ``colspan``), ``aside class="callout"``, ``div class="page-break"``,
+  ``figure class="chart"`` (a chart briefgen drew, with its ``figcaption``),
+  ``div class="watermark"`` (e.g. DRAFT on every page)
 * inline: ``strong b em i sup sub span a cite small br``
 * in ``head``: ``title meta style`` and ``link rel="stylesheet"``
 
@@ -17,6 +19,7 @@ what could smuggle content into a PDF or send a reader elsewhere: attachments
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +32,7 @@ CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
 HEAD = {"title", "meta", "style", "link"}
+SVG_DATA = "data:image/svg+xml;base64,"
 SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
@@ -79,7 +83,7 @@ class Cell:
 @dataclass
 class Table:
     rows: list[list[Cell]]
-    role: str = "data"  # data, title-block
+    role: str = "data"  # data, title-block, decision
     header_rows: int = 0
 
 
@@ -88,7 +92,14 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | ListBlock | Quote | Table | PageBreak
+@dataclass
+class Figure:
+    svg: bytes  # the drawing, as the PDF shows it
+    alt: str
+    caption: list[Run]
+
+
+Block = Heading | Paragraph | ListBlock | Quote | Table | PageBreak | Figure
 
 
 @dataclass
@@ -97,6 +108,7 @@ class HtmlDocument:
     language: str
     meta: dict[str, str]
     blocks: list[Block]
+    watermark: str | None = None  # e.g. DRAFT, across every page
 
 
 def parse_html(html: str, template_name: str) -> HtmlDocument:
@@ -133,7 +145,9 @@ def parse_html(html: str, template_name: str) -> HtmlDocument:
         if element.get("name")
     }
     title = root.findtext(".//title") or ""
-    return HtmlDocument(title.strip(), root.get("lang", "en"), meta, reader.blocks)
+    return HtmlDocument(
+        title.strip(), root.get("lang", "en"), meta, reader.blocks, reader.watermark
+    )
 
 
 class _Reader:
@@ -142,6 +156,7 @@ class _Reader:
         self.blocks: list[Block] = []
         self.unsupported: set[str] = set()
         self.refused: list[str] = []
+        self.watermark: str | None = None
 
     def head(self, head) -> None:
         for element in head:
@@ -199,9 +214,14 @@ class _Reader:
         elif tag == "blockquote":
             self.quote(element)
         elif tag == "table":
-            self.table(element, "title-block" if "title-block" in classes else "data")
+            role = next((r for r in ("title-block", "decision") if r in classes), "data")
+            self.table(element, role)
         elif tag == "aside" and "callout" in classes:
             self.container(element, role="callout")
+        elif tag == "figure" and "chart" in classes:
+            self.figure(element)
+        elif tag == "div" and "watermark" in classes:
+            self.watermark = " ".join(run.text for run in self.runs(element))
         elif tag == "div" and "page-break" in classes:
             self.blocks.append(PageBreak())  # and what it holds starts the new page
             self.container(element, role)
@@ -242,6 +262,22 @@ class _Reader:
         if trim(loose):  # words straight inside <blockquote> are its first paragraph
             paragraphs.insert(0, trim(loose))
         self.blocks.append(Quote(paragraphs, attribution))
+
+    def figure(self, element) -> None:
+        """A chart: one SVG image drawn by briefgen, its alt text, and a caption."""
+        image = element.find("img")
+        source = image.get("src", "") if image is not None else ""
+        if not source.startswith(SVG_DATA):
+            self.unsupported.add("figure without a briefgen chart")
+            return
+        caption = element.find("figcaption")
+        self.blocks.append(
+            Figure(
+                base64.b64decode(source.removeprefix(SVG_DATA)),
+                image.get("alt", ""),
+                self.runs(caption) if caption is not None else [],
+            )
+        )
 
     def table(self, element, role: str) -> None:
         rows: list[list[Cell]] = []

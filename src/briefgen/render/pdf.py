@@ -8,6 +8,7 @@ One :class:`~weasyprint.text.fonts.FontConfiguration` is reused per process.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, Problem
 
+FIRST_PAGE = "first-page"
+CHART_PREFIX = "data:image/svg+xml;base64,"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
@@ -31,6 +34,9 @@ class TemplateFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith(CHART_PREFIX):  # a chart briefgen drew: no file, no network
+            svg = base64.b64decode(url.removeprefix(CHART_PREFIX), validate=True)
+            return URLFetcherResponse(url, svg, {"Content-Type": "image/svg+xml"})
         path = self.allowed_path(url)
         if path is None:
             self.refused.append(url)
@@ -58,12 +64,14 @@ def font_configuration() -> FontConfiguration:
     return FontConfiguration()
 
 
-def render_pdf(html: str, template_dirs: list[Path], template_name: str) -> tuple[bytes, int]:
-    """The PDF bytes and page count."""
+def render_pdf(
+    html: str, template_dirs: list[Path], template_name: str, variant: str | None = None
+) -> tuple[bytes, int, bool]:
+    """The PDF bytes, its page count, and whether a block marked ``first-page`` ran past page 1."""
     fetcher = TemplateFetcher(template_dirs)
     document = HTML(
         string=html, base_url=template_dirs[0].as_uri() + "/", url_fetcher=fetcher
-    ).render(font_config=font_configuration())
+    ).render(font_config=font_configuration(), pdf_variant=variant, pdf_tags=True)
     if fetcher.refused:
         raise BriefgenError(
             [
@@ -71,4 +79,18 @@ def render_pdf(html: str, template_dirs: list[Path], template_name: str) -> tupl
                 for url in dict.fromkeys(fetcher.refused)
             ]
         )
-    return document.write_pdf(), len(document.pages)
+    return (
+        document.write_pdf(pdf_variant=variant, pdf_tags=True),
+        len(document.pages),
+        spills(document),
+    )
+
+
+def spills(document) -> bool:
+    """Does anything marked ``class="first-page"`` stand on a later page?"""
+    for page in document.pages[1:]:
+        for box in page._page_box.descendants():  # WeasyPrint keeps the layout boxes here
+            element = getattr(box, "element", None)
+            if element is not None and FIRST_PAGE in (element.get("class") or "").split():
+                return True
+    return False

@@ -194,7 +194,7 @@ def test_empty_section(write_yaml, minimal_spec, dataset):
     path = write_yaml(minimal_spec + "      - heading: Nothing here\n")
     assert problems_of(path, dataset) == [
         f"{path}:15:5: error: sections[1]: section has nothing to show; give it text, points, "
-        "select or questions"
+        "select, questions or charts"
     ]
 
 

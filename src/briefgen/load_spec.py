@@ -50,10 +50,12 @@ def check_sections(spec: Spec, doc: YamlDocument) -> list[Problem]:
     return [
         doc.problem(
             ("sections", index),
-            "section has nothing to show; give it text, points, select or questions",
+            "section has nothing to show; give it text, points, select, questions or charts",
         )
         for index, section in enumerate(spec.sections)
-        if not (section.text or section.points or section.select or section.questions)
+        if not (
+            section.text or section.points or section.select or section.questions or section.charts
+        )
     ]
 
 

@@ -63,6 +63,8 @@ WATERMARK_XML = (
     '<v:fill opacity=".15"/><v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt" '
     'string="{text}"/></v:shape></w:pict>'
 )
+FIELD_SIZE = Pt(7.5)  # page numbers in the footer
+CONTENTS_FROM_SECTIONS = 10  # a brief with this many top-level headings gets a contents field
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
 
@@ -74,7 +76,12 @@ def render_docx(document: tree.HtmlDocument) -> bytes:
     set_page(word, document.meta)
     if document.watermark:
         add_watermark(word, document.watermark)
+    long_brief = sum(isinstance(b, tree.Heading) and b.level == 1 for b in document.blocks)
+    contents_due = long_brief >= CONTENTS_FROM_SECTIONS
     for block in document.blocks:
+        if contents_due and isinstance(block, tree.Heading) and block.level == 1:
+            add_contents(word)  # before the first section, after the title block
+            contents_due = False
         write_block(word, block)
     set_properties(word, document)
     buffer = io.BytesIO()
@@ -157,24 +164,36 @@ def write_page_label(paragraph, label: str) -> None:
             paragraph.add_run(part).font.size = Pt(7.5)
 
 
-def add_field(paragraph, instruction: str) -> None:
+def add_field(paragraph, instruction: str, shown: str = "1", size: Pt | None = FIELD_SIZE) -> None:
+    """A Word field; ``shown`` stands until Word updates it."""
+
     def char(kind: str):
         element = OxmlElement("w:fldChar")
         element.set(qn("w:fldCharType"), kind)
         return element
 
-    for piece in ("begin", "instr", "separate", "1", "end"):
+    for piece in ("begin", "instr", "separate", "shown", "end"):
         run = paragraph.add_run()
-        run.font.size = Pt(7.5)
+        if size is not None:
+            run.font.size = size
         if piece == "instr":
             text = OxmlElement("w:instrText")
             text.set(qn("xml:space"), "preserve")
             text.text = f" {instruction} "
             run._r.append(text)
-        elif piece == "1":
-            run.text = "1"  # shown until Word updates the field
+        elif piece == "shown":
+            run.text = shown
         else:
             run._r.append(char(piece))
+
+
+def add_contents(word) -> None:
+    """A table of contents that Word fills in when the document is opened."""
+    add_field(word.add_paragraph(), r'TOC \o "1-2" \h \z \u', "Contents", size=None)
+    settings = word.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
 
 
 # --- blocks ----------------------------------------------------------------------------

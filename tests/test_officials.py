@@ -1,0 +1,265 @@
+"""What officials expect of a briefing note: page budgets, editions and markings, drafts,
+decision blocks, cited Q&A, figures, and accessible, archival PDFs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from briefgen.build import BuildOptions, build_briefs
+from briefgen.errors import BriefgenError
+from briefgen.load_dataset import DEFAULT_DATASET
+from conftest import BRIEFS
+
+GLANCE = BRIEFS / "initiative-at-a-glance.yaml"
+
+
+def pdf_text(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def docx_text(path: Path) -> str:
+    word = docx.Document(str(path))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in word.paragraphs] + cells)
+
+
+@pytest.fixture(scope="module")
+def glance(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("glance")
+    build_briefs([GLANCE], out_dir=out)
+    return out
+
+
+# --- page budget ---------------------------------------------------------------------
+
+
+def long_spec(write_yaml, minimal_spec, audience="minister", budget="    page_budget: 1\n"):
+    spec = minimal_spec.replace("audience: minister", f"audience: {audience}")
+    spec = spec.replace("    marking: OFFICIAL\n", "    marking: OFFICIAL\n" + budget)
+    spec += "      - heading: Long\n        text: |\n" + "".join(
+        f"          Paragraph {i} of a brief that will not fit.\n\n" for i in range(90)
+    )
+    return write_yaml(spec)
+
+
+def test_over_budget_warns_and_fails_under_strict(write_yaml, minimal_spec, tmp_path):
+    path = long_spec(write_yaml, minimal_spec)
+    report = build_briefs([path], out_dir=tmp_path / "a", options=BuildOptions(formats=("pdf",)))
+    (warning,) = [w for w in report.warnings if "page budget" in w.message]
+    assert "brief 'test-brief' has 3 pages, over its page budget of 1" in warning.message
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([path], out_dir=tmp_path / "b", options=BuildOptions(strict=True))
+    assert excinfo.value.summary == "nothing was written"
+    assert all(p.severity == "error" for p in excinfo.value.problems)
+    assert not (tmp_path / "b").exists()
+
+
+def test_strict_on_the_command_line(write_yaml, minimal_spec, tmp_path):
+    path = long_spec(write_yaml, minimal_spec)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(path), "--strict", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "error: page_budget: brief 'test-brief' has 3 pages" in result.stderr
+
+
+def test_audience_budget_applies_when_the_spec_sets_none(write_yaml, minimal_spec, tmp_path):
+    path = long_spec(write_yaml, minimal_spec, audience="press", budget="")
+    report = build_briefs([path], out_dir=tmp_path, options=BuildOptions(formats=("pdf",)))
+    assert any("over the press budget of 1" in w.message for w in report.warnings)
+
+
+def test_key_points_spilling_past_page_1_warn(write_yaml, minimal_spec, tmp_path):
+    spec = minimal_spec + "      - heading: Key points\n        kind: key-points\n        points:\n"
+    spec += "".join(f"          - Key point number {i} that takes a line.\n" for i in range(70))
+    report = build_briefs(
+        [write_yaml(spec)], out_dir=tmp_path, options=BuildOptions(formats=("pdf",))
+    )
+    assert any("runs onto page 2" in w.message for w in report.warnings)
+
+
+# --- editions and markings --------------------------------------------------------------
+
+RESTRICTED_FACT = "online-ihl-courses"
+
+
+@pytest.fixture
+def restricted_dataset(tmp_path) -> Path:
+    """The shipped dataset with one fact restricted and another marked OFFICIAL-SENSITIVE."""
+    folder = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATASET.parent, folder)
+    path = folder / DEFAULT_DATASET.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for fact in data["facts"]:
+        if fact["id"] == RESTRICTED_FACT:
+            fact["releasable"] = False
+        if fact["id"] == "red-crescent-88-year-history":
+            fact["marking"] = "OFFICIAL-SENSITIVE"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_releasable_edition_leaves_out_restricted_items(
+    write_yaml, minimal_spec, tmp_path, restricted_dataset
+):
+    spec = (
+        minimal_spec
+        + f"""
+      - heading: Outreach
+        select:
+          facts: {{ids: [{RESTRICTED_FACT}, online-ihl-courses, red-crescent-public-outreach]}}
+      - heading: Internal handling
+        releasable: false
+        text: Only for us.
+"""
+    )
+    out = tmp_path / "out"
+    build_briefs(
+        [write_yaml(spec)],
+        out_dir=out,
+        dataset_path=restricted_dataset,
+        options=BuildOptions(edition="both"),
+    )
+    restricted_text = "launch of online IHL courses"
+    full_pdf = " ".join(pdf_text(out / "test-brief.pdf"))
+    assert restricted_text in full_pdf and "Internal handling" in full_pdf
+    for name in ("test-brief-releasable.pdf", "test-brief-releasable.docx"):
+        text = " ".join(pdf_text(out / name)) if name.endswith("pdf") else docx_text(out / name)
+        assert restricted_text not in text and "Internal handling" not in text
+        assert "spread humanitarian values" in text  # the releasable fact stays
+        assert "OFFICIAL – RELEASABLE EDITION" in text or name.endswith("docx")
+    word = docx.Document(str(out / "test-brief-releasable.docx"))
+    assert word.sections[0].header.paragraphs[0].text.strip() == "OFFICIAL – RELEASABLE EDITION"
+
+
+def test_marking_below_an_included_item_is_an_error(
+    write_yaml, minimal_spec, tmp_path, restricted_dataset
+):
+    path = write_yaml(
+        minimal_spec + "      - heading: History\n        select:\n"
+        "          facts: {ids: [red-crescent-88-year-history]}\n"
+    )
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([path], out_dir=tmp_path / "o", dataset_path=restricted_dataset)
+    (problem,) = excinfo.value.problems
+    assert str(problem) == (
+        f"{path}:17:7: error: sections[1].select.facts: includes "
+        "'red-crescent-88-year-history', marked OFFICIAL-SENSITIVE, above the brief's OFFICIAL; "
+        "raise the brief's marking or leave the item out"
+    )
+
+
+# --- the example with a draft, two editions and figures --------------------------------
+
+
+def test_draft_watermark_on_every_page_of_both_formats(glance):
+    pages = pdf_text(glance / "initiative-at-a-glance.pdf")
+    assert len(pages) >= 2 and all("DRAFT" in page for page in pages)
+    word = docx.Document(str(glance / "initiative-at-a-glance.docx"))
+    header = word.sections[0].header._element.xml
+    assert 'string="DRAFT"' in header  # Word repeats the header, so the watermark, on each page
+
+
+def test_not_a_draft_has_no_watermark(tmp_path):
+    build_briefs([BRIEFS / "press-lines-astana.yaml"], out_dir=tmp_path)
+    assert not any("DRAFT" in page for page in pdf_text(tmp_path / "press-lines-astana.pdf"))
+    word = docx.Document(str(tmp_path / "press-lines-astana.docx"))
+    assert "textpath" not in word.sections[0].header._element.xml
+
+
+def test_minister_note_has_decision_block_and_contact_officer(glance):
+    pdf = " ".join(pdf_text(glance / "initiative-at-a-glance.pdf"))
+    words = docx_text(glance / "initiative-at-a-glance.docx")
+    for text in (pdf, words):
+        for label in ("Decision", "Agreed", "Not agreed", "Noted", "Please discuss", "Signature"):
+            assert label in text
+        assert "Contact officer" in text and "A. Seitkali" in text
+
+
+def test_figures_in_both_formats_with_alt_text(glance):
+    reader = PdfReader(glance / "initiative-at-a-glance.pdf")
+    images = [page["/Resources"].get("/XObject") for page in reader.pages]
+    assert any(images), "the charts are drawn in the PDF"
+    word = docx.Document(str(glance / "initiative-at-a-glance.docx"))
+    pictures = word.inline_shapes
+    assert len(pictures) == 2
+    alts = [shape._inline.docPr.get("descr") for shape in pictures]
+    assert "date not given in the source: Call for action" in alts[0]
+    assert "7 October 2025" in alts[0] and "2026" in alts[0]
+    assert "Founding states: 6" in alts[1] and "States that joined: 90" in alts[1]
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert captions[0].startswith("The initiative in time")
+
+
+def test_answers_cite_their_sources(tmp_path):
+    build_briefs([BRIEFS / "minister-hlm-2026.yaml"], out_dir=tmp_path)
+    word = docx.Document(str(tmp_path / "minister-hlm-2026.docx"))
+    answer = next(p for p in word.paragraphs if "not to create a new compliance" in p.text)
+    assert any(run.font.superscript for run in answer.runs)
+
+
+# --- accessible and archival PDF ------------------------------------------------------
+
+
+def structure_types(reader: PdfReader) -> set[str]:
+    found: set[str] = set()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def test_pdf_is_tagged_with_headings_lists_and_tables(glance):
+    reader = PdfReader(glance / "initiative-at-a-glance.pdf")
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp  # declared PDF/UA-1
+    assert {"/H1", "/H2", "/L", "/LI", "/Table", "/Figure"} <= structure_types(reader)
+
+
+def test_qpdf_check_passes(glance):
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf is not installed")
+    result = subprocess.run([qpdf, "--check", str(glance / "initiative-at-a-glance.pdf")],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def test_pdf_a_variant(tmp_path):
+    build_briefs(
+        [BRIEFS / "press-lines-astana.yaml"],
+        out_dir=tmp_path,
+        options=BuildOptions(formats=("pdf",), pdf_variant="pdf/a-3b"),
+    )
+    reader = PdfReader(tmp_path / "press-lines-astana.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+
+
+def test_longer_briefs_get_a_contents_field_word_updates(tmp_path):
+    build_briefs([BRIEFS / "minister-hlm-2026.yaml", BRIEFS / "press-lines-astana.yaml"],
+                 out_dir=tmp_path, options=BuildOptions(formats=("docx",)))  # fmt: skip
+    long_one = docx.Document(str(tmp_path / "minister-hlm-2026.docx"))
+    assert 'TOC \\o "1-2"' in long_one.element.xml
+    assert 'w:updateFields w:val="true"' in long_one.settings.element.xml
+    short_one = docx.Document(str(tmp_path / "press-lines-astana.docx"))
+    assert "TOC" not in short_one.element.xml

@@ -55,12 +55,18 @@ THUMBNAIL_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="docProps/thumbn
 WATERMARK_XML = (
     '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
-    '<v:shape id="BriefgenWatermark" type="#_x0000_t136" fillcolor="#a00000" stroked="f" '
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    "</v:shapetype>"
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s1025" type="#_x0000_t136" '
+    'fillcolor="#a00000" stroked="f" '
     'style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:115pt;'
     "rotation:315;z-index:-251654144;mso-position-horizontal:center;"
     "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
     'mso-position-vertical-relative:margin">'
-    '<v:fill opacity=".15"/><v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt" '
+    '<v:fill opacity=".15"/><v:textpath on="t" fitshape="t" '
+    'style="font-family:&quot;Arial&quot;;font-size:1pt" '
     'string="{text}"/></v:shape></w:pict>'
 )
 FIELD_SIZE = Pt(7.5)  # page numbers in the footer

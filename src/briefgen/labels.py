@@ -15,12 +15,9 @@ ENGLISH = {
     "critical_date": "Critical date",
     "routine": "Routine",
     "contact_officer": "Contact officer",
-    "name": "Name",
     "role": "Role",
     "phone": "Phone",
-    "email": "Email",
     "sources": "Sources",
-    "summary": "Summary",
     "question": "Q",
     "answer": "A",
     "page_x_of_y": "Page {page} of {pages}",
@@ -30,9 +27,7 @@ ENGLISH = {
     "value": "Value",
     "point": "Point",
     "source": "Source",
-    "speaker": "Speaker",
     "who": "Who",
-    "workstreams": "Workstreams",
     "draft": "DRAFT",
     "releasable_edition": "RELEASABLE EDITION",
     "decision": "Decision",
@@ -41,7 +36,6 @@ ENGLISH = {
     "noted": "Noted",
     "please_discuss": "Please discuss",
     "signature": "Signature",
-    "sources_for_answer": "Sources",
 }
 
 CATALOGUES = {"en": ENGLISH}

@@ -13,15 +13,12 @@ def test_check_reports_each_example_ok():
     assert report.warnings == []
 
 
-def test_language_without_labels_warns(write_yaml, minimal_spec):
-    path = write_yaml(
-        minimal_spec.replace("marking: OFFICIAL", "marking: OFFICIAL\n    language: ru")
-    )
-    (warning,) = check_briefs([path]).warnings
-    assert str(warning) == (
-        f"{path}:7:1: warning: language: no 'ru' labels yet: headings such as 'Reference' and "
-        "dates print in English"
-    )
+def test_every_language_has_every_label():
+    from briefgen.labels import CATALOGUES, ENGLISH
+
+    for language, catalogue in CATALOGUES.items():
+        assert set(catalogue) == set(ENGLISH), language
+        assert all(text.strip() for text in catalogue.values()), language
 
 
 def test_empty_selection_warns_in_validate_too(write_yaml, minimal_spec):

@@ -18,7 +18,6 @@ from briefgen.checks import (
     first_page_spill,
     marking_too_low,
     over_budget,
-    untranslated,
 )
 from briefgen.compose import compose_brief
 from briefgen.document import Brief
@@ -144,7 +143,6 @@ def each_brief(
     results: list[T] = []
     loaded, problems = _load(spec_paths, dataset)
     for item in loaded:  # the specs that loaded still get their templates checked
-        report.warnings += untranslated(item)
         for edition in editions(item.spec, options):
             selections = select_sections(item.spec, dataset, edition)
             problems += marking_too_low(item, selections, dataset)

@@ -3,7 +3,7 @@
 Each check returns located problems: errors that stop a build (a brief marked
 lower than what it includes) or warnings that do not, unless ``--strict``
 (a selection that picks nothing, a brief over its page budget, key points
-that do not fit on page 1, labels missing for its language).
+that do not fit on page 1).
 """
 
 from __future__ import annotations
@@ -47,21 +47,6 @@ def marking_too_low(item: LoadedSpec, selections: Selections, dataset) -> list:
                     )
                 )
     return errors
-
-
-def untranslated(item: LoadedSpec) -> list:
-    from briefgen.labels import CATALOGUES
-
-    language = item.spec.language
-    if language in CATALOGUES:
-        return []
-    return [
-        item.doc.problem(
-            ("language",),
-            f"no '{language}' labels yet: headings such as 'Reference' and dates print in English",
-            severity="warning",
-        )
-    ]
 
 
 def over_budget(item: LoadedSpec, output_id: str, pages: int | None, budget: int | None) -> list:

@@ -2,20 +2,35 @@
 
 Pure: spec, selections and dataset in, document model out. Each dataset item
 becomes an entry carrying its display text and a citation of its source and
-paragraph, so every fact and quote a brief shows can be traced.
+paragraph, so every fact and quote a brief shows can be traced. The fixed
+words an entry needs ("paragraph", a date, "date not given in the source")
+come in the brief's language; dataset text stays as curated.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from briefgen import document as doc
 from briefgen.datamodel import Event, Fact, Figure, Person, Quote
 from briefgen.dates import partial_date
+from briefgen.labels import labels_for
 from briefgen.load_dataset import Dataset
 from briefgen.selection import Selections, in_edition
 from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
+
+
+@dataclass(frozen=True)
+class Context:
+    dataset: Dataset
+    edition: str
+    language: str
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return labels_for(self.language)
 
 
 def compose_brief(
@@ -26,8 +41,9 @@ def compose_brief(
     A releasable edition leaves out the sections marked ``releasable: false``
     (the selections already hold only releasable items).
     """
+    context = Context(dataset, edition, spec.language)
     sections = tuple(
-        compose_section(section, picked, dataset, edition)
+        compose_section(section, picked, context)
         for section, picked in zip(spec.sections, selections, strict=True)
         if section.releasable or edition == "full"
     )
@@ -53,62 +69,59 @@ def compose_brief(
     )
 
 
-def compose_section(
-    section: Any, picked: dict[str, tuple], dataset: Dataset, edition: str
-) -> doc.Section:
+def compose_section(section: Any, picked: dict[str, tuple], context: Context) -> doc.Section:
     entries = {
-        kind: tuple(entry(item, dataset) for item in items) for kind, items in picked.items()
+        kind: tuple(entry(item, context) for item in items) for kind, items in picked.items()
     }
     return doc.Section(
         heading=section.heading,
         kind=section.kind,
         paragraphs=split_paragraphs(section.text),
         points=section.points,
-        questions=tuple(question(q, dataset, edition) for q in section.questions),
-        charts=tuple(CHARTS[kind](dataset, edition) for kind in section.charts),
+        questions=tuple(question(q, context) for q in section.questions),
+        charts=tuple(CHARTS[kind](context) for kind in section.charts),
         **entries,
     )
 
 
-def question(spec_question: Any, dataset: Dataset, edition: str) -> doc.QuestionAnswer:
-    cited = (dataset.get(item_id) for item_id in spec_question.cite)
+def question(spec_question: Any, context: Context) -> doc.QuestionAnswer:
+    cited = (context.dataset.get(item_id) for item_id in spec_question.cite)
     return doc.QuestionAnswer(
         question=spec_question.question,
         answer=spec_question.answer,
-        cites=tuple(entry(item, dataset) for item in cited if in_edition(item, edition)),
+        cites=tuple(entry(item, context) for item in cited if in_edition(item, context.edition)),
     )
 
 
-def timeline(dataset: Dataset, edition: str) -> doc.Chart:
+def timeline(context: Context) -> doc.Chart:
     """The initiative's events in date order; an undated one is shown as such, last."""
-    events = [event for event in dataset.items("events") if in_edition(event, edition)]
+    events = [e for e in context.dataset.items("events") if in_edition(e, context.edition)]
     events.sort(key=lambda event: (event.date is None, event.date or ""))
     rows = tuple(
-        doc.ChartEvent(event_date(event), event.name, event.date is not None, entry(event, dataset))
+        doc.ChartEvent(event_date(event, context), event.name, event.date is not None,
+                       entry(event, context))
         for event in events
-    )
-    alt = "Timeline of the initiative: " + "; ".join(f"{r.when}: {r.name}" for r in rows) + "."
-    return doc.Chart("timeline", "The initiative in time", alt, events=rows)
+    )  # fmt: skip
+    labels = context.labels
+    alt = f"{labels['timeline_alt']}: " + "; ".join(f"{r.when}: {r.name}" for r in rows) + "."
+    return doc.Chart("timeline", labels["timeline_title"], alt, events=rows)
 
 
-# The dataset's figures the chart shows, with the short label a bar has room for.
-SUPPORTING_STATES = {"founding-states": "Founding states", "joined-states": "States that joined"}
+# The dataset's figures the chart shows, and the label (short, for a bar) of each.
+SUPPORTING_STATES = {"founding-states": "bar_founding", "joined-states": "bar_joined"}
 
 
-def supporting_states(dataset: Dataset, edition: str) -> doc.Chart:
+def supporting_states(context: Context) -> doc.Chart:
     """Founding and joined states, as bars, from the dataset's figures."""
-    figures = [dataset.get(figure_id) for figure_id in SUPPORTING_STATES]
+    labels = context.labels
+    figures = [context.dataset.get(figure_id) for figure_id in SUPPORTING_STATES]
     bars = tuple(
-        doc.ChartBar(SUPPORTING_STATES[figure.id], figure.value, entry(figure, dataset))
+        doc.ChartBar(labels[SUPPORTING_STATES[figure.id]], figure.value, entry(figure, context))
         for figure in figures
-        if in_edition(figure, edition)
+        if in_edition(figure, context.edition)
     )
-    alt = (
-        "States supporting the initiative: "
-        + "; ".join(f"{bar.label}: {bar.value}" for bar in bars)
-        + "."
-    )
-    return doc.Chart("supporting-states", "States supporting the initiative", alt, bars=bars)
+    alt = f"{labels['states_title']}: " + "; ".join(f"{b.label}: {b.value}" for b in bars) + "."
+    return doc.Chart("supporting-states", labels["states_title"], alt, bars=bars)
 
 
 CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
@@ -121,17 +134,16 @@ def split_paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(" ".join(block.split()) for block in split_blocks(text))
 
 
-def citation(item: Any, dataset: Dataset) -> doc.Citation:
-    source = dataset.get(item.source)
-    return doc.Citation(
-        text=f"{source.publisher}, \u201c{source.title}\u201d, {partial_date(source.date)}, "
-        f"paragraph {item.paragraph}",
-    )
+def citation(item: Any, context: Context) -> doc.Citation:
+    source = context.dataset.get(item.source)
+    paragraph = context.labels["paragraph_n"].format(n=item.paragraph)
+    when = partial_date(source.date, context.language)
+    return doc.Citation(f"{source.publisher}, \u201c{source.title}\u201d, {when}, {paragraph}")
 
 
-def entry(item: Any, dataset: Dataset) -> doc.Entry:
-    kind = dataset.kind_of[item.id]
-    common = {"id": item.id, "kind": kind, "citation": citation(item, dataset)}
+def entry(item: Any, context: Context) -> doc.Entry:
+    dataset = context.dataset
+    common = {"id": item.id, "kind": dataset.kind_of[item.id], "citation": citation(item, context)}
     if isinstance(item, Fact):
         return doc.FactEntry(text=item.text, **common)
     if isinstance(item, Quote):
@@ -148,9 +160,13 @@ def entry(item: Any, dataset: Dataset) -> doc.Entry:
             name=item.name, role=item.role, organisation=organisation_name(item, dataset), **common
         )
     if isinstance(item, Event):
-        return doc.EventEntry(name=item.name, place=item.place, when=event_date(item), **common)
+        when = event_date(item, context)
+        return doc.EventEntry(name=item.name, place=item.place, when=when, **common)
     if isinstance(item, Figure):
-        return doc.FigureEntry(label=item.label, value=item.display, unit=item.unit, **common)
+        value = str(item.value)
+        if item.bound == "more-than":
+            value = context.labels["more_than"].format(n=item.value)
+        return doc.FigureEntry(label=item.label, value=value, unit=item.unit, **common)
     return doc.NamedEntry(name=item.name, note=getattr(item, "note", None), **common)
 
 
@@ -160,9 +176,11 @@ def organisation_name(person: Person, dataset: Dataset) -> str | None:
     return dataset.get(person.organisation).name
 
 
-def event_date(event: Event) -> str:
+def event_date(event: Event, context: Context) -> str:
     """The date with exactly the precision the dataset has."""
-    return partial_date(event.date) if event.date else "date not given in the source"
+    if event.date is None:
+        return context.labels["date_not_given"]
+    return partial_date(event.date, context.language)
 
 
 def keywords(sections: tuple[doc.Section, ...], dataset: Dataset) -> tuple[str, ...]:

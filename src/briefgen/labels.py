@@ -1,7 +1,9 @@
-"""Fixed text that templates print (headings of blocks, "Page X of Y"…).
+"""Fixed text that templates and charts print, per language (en, ru, kk).
 
-Templates use ``labels.<name>``; a name missing from the catalogue is an error
-(StrictUndefined), never an empty heading.
+Templates use ``labels.<name>``; a name missing from a catalogue is an error
+(StrictUndefined), never an empty heading, and every catalogue has the same
+names (a test holds them to it). Dataset text (quotes, facts, names) stays in
+the language it was curated in.
 """
 
 from __future__ import annotations
@@ -36,11 +38,98 @@ ENGLISH = {
     "noted": "Noted",
     "please_discuss": "Please discuss",
     "signature": "Signature",
+    "paragraph_n": "paragraph {n}",
+    "date_not_given": "date not given in the source",
+    "more_than": "more than {n}",
+    "timeline_title": "The initiative in time",
+    "timeline_alt": "Timeline of the initiative",
+    "states_title": "States supporting the initiative",
+    "bar_founding": "Founding states",
+    "bar_joined": "States that joined",
 }
 
-CATALOGUES = {"en": ENGLISH}
+RUSSIAN = {
+    "reference": "Номер",
+    "date": "Дата",
+    "for": "Кому",
+    "from": "От кого",
+    "subject": "Тема",
+    "critical_date": "Срок",
+    "routine": "Не срочно",
+    "contact_officer": "Исполнитель",
+    "role": "Должность",
+    "phone": "Телефон",
+    "sources": "Источники",
+    "question": "В",
+    "answer": "О",
+    "page_x_of_y": "Страница {page} из {pages}",
+    "when": "Когда",
+    "event": "Событие",
+    "figure": "Показатель",
+    "value": "Значение",
+    "point": "Тезис",
+    "source": "Источник",
+    "who": "Кто",
+    "draft": "ПРОЕКТ",
+    "releasable_edition": "ВЕРСИЯ ДЛЯ ПЕРЕДАЧИ",
+    "decision": "Решение",
+    "agreed": "Согласовано",
+    "not_agreed": "Не согласовано",
+    "noted": "Принято к сведению",
+    "please_discuss": "Прошу обсудить",
+    "signature": "Подпись",
+    "paragraph_n": "абзац {n}",
+    "date_not_given": "дата в источнике не указана",
+    "more_than": "более {n}",
+    "timeline_title": "Инициатива во времени",
+    "timeline_alt": "Хронология инициативы",
+    "states_title": "Государства, поддерживающие инициативу",
+    "bar_founding": "Государства-основатели",
+    "bar_joined": "Присоединившиеся государства",
+}
+
+KAZAKH = {
+    "reference": "Нөмірі",
+    "date": "Күні",
+    "for": "Кімге",
+    "from": "Кімнен",
+    "subject": "Тақырыбы",
+    "critical_date": "Мерзімі",
+    "routine": "Шұғыл емес",
+    "contact_officer": "Орындаушы",
+    "role": "Лауазымы",
+    "phone": "Телефон",
+    "sources": "Дереккөздер",
+    "question": "С",
+    "answer": "Ж",
+    "page_x_of_y": "{pages} беттің {page}-беті",
+    "when": "Қашан",
+    "event": "Оқиға",
+    "figure": "Көрсеткіш",
+    "value": "Мәні",
+    "point": "Тезис",
+    "source": "Дереккөз",
+    "who": "Кім",
+    "draft": "ЖОБА",
+    "releasable_edition": "ТАРАТУҒА АРНАЛҒАН НҰСҚА",
+    "decision": "Шешім",
+    "agreed": "Келісілді",
+    "not_agreed": "Келісілмеді",
+    "noted": "Назарға алынды",
+    "please_discuss": "Талқылауды сұраймын",
+    "signature": "Қолы",
+    "paragraph_n": "{n}-абзац",
+    "date_not_given": "дереккөзде күні көрсетілмеген",
+    "more_than": "{n} санынан астам",
+    "timeline_title": "Бастама уақыт бойынша",
+    "timeline_alt": "Бастаманың хронологиясы",
+    "states_title": "Бастаманы қолдайтын мемлекеттер",
+    "bar_founding": "Құрылтайшы мемлекеттер",
+    "bar_joined": "Қосылған мемлекеттер",
+}
+
+CATALOGUES = {"en": ENGLISH, "ru": RUSSIAN, "kk": KAZAKH}
 
 
 def labels_for(language: str) -> dict[str, str]:
-    # Only English exists so far; other languages fall back to it.
-    return CATALOGUES.get(language, ENGLISH)
+    return CATALOGUES[language]

@@ -84,7 +84,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+def make_environment(template_dirs: list[Path], language: str = "en") -> jinja2.Environment:
     # Sandboxed: a template cannot reach Python internals (no __globals__, no open()),
     # so a copied template can lay a brief out but not read files or run code.
     env = ImmutableSandboxedEnvironment(
@@ -94,7 +94,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = lambda value: long_date(value, language)  # the brief's language
     env.filters["page_counter"] = css_page_counter
     env.filters["css_string"] = css_string
     return env
@@ -116,7 +116,7 @@ def asset_finder(template_dirs: list[Path]):
 
 
 def render_html(brief: Brief, template_dirs: list[Path]) -> str:
-    env = make_environment(template_dirs)
+    env = make_environment(template_dirs, brief.language)
     name = entry_template(brief.audience)
     try:
         template = env.get_template(name)

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.build import build_briefs, load_all
+from briefgen.labels import labels_for
 from briefgen.load_dataset import load_dataset
 from conftest import BRIEFS, EXAMPLE_SPECS
 
@@ -165,7 +166,8 @@ def test_marking_on_every_pdf_page_and_in_docx_header_and_footer(brief):
         top, bottom = page_bands(page)
         assert marking in top, f"page {number}: no marking at the top"
         assert marking in bottom, f"page {number}: no marking at the bottom"
-        assert f"Page {number} of {pages}" in bottom
+        page_label = labels_for(brief.spec.language)["page_x_of_y"]
+        assert page_label.format(page=number, pages=pages) in bottom
     section = brief.word.sections[0]
     assert [p.text for p in section.header.paragraphs] == [marking]
     assert section.footer.paragraphs[0].text == marking

@@ -25,7 +25,14 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset, load_dataset
 from briefgen.load_spec import LoadedSpec, load_specs
 from briefgen.selection import select_sections
-from briefgen.workspace import audience_settings, audiences, expand_spec_paths, template_dirs
+from briefgen.workspace import (
+    REFERENCE_DOCX,
+    audience_file,
+    audience_settings,
+    audiences,
+    expand_spec_paths,
+    template_dirs,
+)
 
 if TYPE_CHECKING:
     from briefgen.render import Output
@@ -106,6 +113,15 @@ def build_briefs(
         dirs = template_dirs(item.path)
         formats = list(options.formats or item.spec.formats)
         outputs = render_brief(brief, formats, dirs, render_options)
+        if "docx" in outputs and outputs["docx"].missing_styles:
+            report.warnings.append(
+                Problem(
+                    f"brief '{brief.output_id}': the reference document has no "
+                    f"{', '.join(outputs['docx'].missing_styles)}; used Normal instead",
+                    audience_file(dirs, brief.audience, REFERENCE_DOCX),
+                    severity="warning",
+                )
+            )
         if "pdf" in outputs:
             budget = item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
             pdf = outputs["pdf"]

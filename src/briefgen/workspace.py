@@ -70,6 +70,16 @@ def audiences(dirs: list[Path]) -> dict[str, Path]:
 
 
 AUDIENCE_SETTINGS = "audience.yaml"
+REFERENCE_DOCX = "reference.docx"
+
+
+def audience_file(dirs: list[Path], audience: str, name: str) -> Path | None:
+    """An audience's file, the first found in lookup order (workspace, then built-in)."""
+    for base in dirs:
+        path = base / audience / name
+        if path.is_file() and path.resolve().is_relative_to(base.resolve()):
+            return path
+    return None
 
 
 def audience_settings(dirs: list[Path], audience: str):
@@ -78,16 +88,15 @@ def audience_settings(dirs: list[Path], audience: str):
     from briefgen.validation import validate_document
     from briefgen.yamlsource import read_yaml
 
-    for base in dirs:
-        path = base / audience / AUDIENCE_SETTINGS
-        if path.is_file():
-            settings, problems = validate_document(
-                AudienceSettings, read_yaml(path, max_bytes=64 * 1024, max_depth=4)
-            )
-            if problems:
-                raise BriefgenError(problems)
-            return settings
-    return AudienceSettings()
+    path = audience_file(dirs, audience, AUDIENCE_SETTINGS)
+    if path is None:
+        return AudienceSettings()
+    settings, problems = validate_document(
+        AudienceSettings, read_yaml(path, max_bytes=64 * 1024, max_depth=4)
+    )
+    if problems:
+        raise BriefgenError(problems)
+    return settings
 
 
 def expand_spec_paths(paths: list[Path]) -> list[Path]:

@@ -17,7 +17,7 @@ from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.render.html import render_html
 from briefgen.render.htmltree import HtmlDocument, parse_html
 from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
-from briefgen.workspace import entry_template
+from briefgen.workspace import REFERENCE_DOCX, audience_file, entry_template
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Output:
     data: bytes
     pages: int | None = None  # None where the format has no fixed pages
     first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
+    missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
 def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
 
-    return Output(render_docx(rendered.tree))
+    audience = rendered.template.split("/")[0]
+    reference = audience_file(rendered.template_dirs, audience, REFERENCE_DOCX)
+    data, missing = render_docx(rendered.tree, reference)
+    return Output(data, missing_styles=tuple(missing))
 
 
 WRITERS: dict[str, Callable[[Rendered, Options], Output]] = {

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import docx
@@ -26,6 +27,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from briefgen.errors import BriefgenError, Problem
 from briefgen.render import htmltree as tree
 
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
@@ -35,7 +37,6 @@ TABLE_STYLES = {
     "data": "Light Grid Accent 1",
 }
 TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
-TEXT_WIDTH_MM = 210 - 2 * 18  # A4 less the margins set_page gives
 CHAR_MM, CELL_PADDING_MM = 2.2, 5.0  # roughly, at 10 pt bold, with Word's cell margins
 FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
 # Word's proofing language for the brief's language.
@@ -75,11 +76,18 @@ ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
 
 
-def render_docx(document: tree.HtmlDocument) -> bytes:
-    word = docx.Document()
-    apply_house_style(word)
+def render_docx(
+    document: tree.HtmlDocument, reference: Path | None = None
+) -> tuple[bytes, list[str]]:
+    """The DOCX bytes, and the styles the reference document lacked (fallen back from).
+
+    With a reference .docx (pandoc's idea), its styles, page size, margins,
+    header and footer are the document's; without one, briefgen's house style.
+    """
+    word = open_reference(reference) if reference else house_document()
     ensure_styles(word)
-    set_page(word, document.meta)
+    word.missing_styles = set()  # filled by pick_style as the blocks are written
+    write_page_furniture(word, document.meta)
     if document.watermark:
         add_watermark(word, document.watermark)
     long_brief = sum(isinstance(b, tree.Heading) and b.level == 1 for b in document.blocks)
@@ -92,7 +100,56 @@ def render_docx(document: tree.HtmlDocument) -> bytes:
     set_properties(word, document)
     buffer = io.BytesIO()
     word.save(buffer)
-    return normalise_zip(buffer.getvalue(), zip_timestamp(document.meta))
+    return normalise_zip(buffer.getvalue(), zip_timestamp(document.meta)), sorted(
+        word.missing_styles
+    )
+
+
+def house_document():
+    """An empty document in briefgen's house style: A4, the PDF's margins, Arial."""
+    word = docx.Document()
+    apply_house_style(word)
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
+    return word
+
+
+def house_reference() -> bytes:
+    """A reference .docx to restyle in Word (written by ``briefgen audience new``)."""
+    word = house_document()
+    ensure_styles(word)
+    word.add_paragraph(
+        "Reference document: briefgen takes the styles, page size, margins, header and "
+        "footer of this file, never this text. Restyle Title, Heading 1-3, Normal, "
+        "List Bullet, Quote… in Word, then save."
+    )
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def open_reference(path: Path):
+    try:
+        word = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
+        raise BriefgenError(
+            Problem(f"cannot read the reference document: {exc}; save it again from Word", path)
+        ) from None
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):  # its text is an example, never part of a brief
+            body.remove(child)
+    return word
+
+
+def pick_style(word, name: str) -> str | None:
+    """``name`` if the document has it; else None (Normal) and a note of what was missing."""
+    if name in {style.name for style in word.styles}:
+        return name
+    word.missing_styles.add(name)
+    return None
 
 
 # --- styles and page -------------------------------------------------------------------
@@ -116,8 +173,10 @@ def apply_house_style(word) -> None:
 
 
 def ensure_styles(word) -> None:
-    """Our own paragraph styles, beside Word's."""
+    """Our own paragraph styles, beside Word's (a reference document may have restyled them)."""
     styles = word.styles
+    if ATTRIBUTION_STYLE in {style.name for style in styles}:
+        return
     attribution = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     attribution.base_style = styles["Normal"]
     attribution.font.size = Pt(8.5)
@@ -129,12 +188,9 @@ def ensure_styles(word) -> None:
     endnote.paragraph_format.space_after = Pt(0)
 
 
-def set_page(word, meta: dict[str, str]) -> None:
-    """A4, the PDF's margins, the marking at top and bottom, "Page X of Y" in the footer."""
+def write_page_furniture(word, meta: dict[str, str]) -> None:
+    """The marking at top and bottom, "Page X of Y" in the footer."""
     section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin = section.right_margin = Mm(18)
     marking = meta.get("briefgen:marking", "")
     header = section.header.paragraphs[0]
     marking_line(header, marking)
@@ -207,15 +263,17 @@ def add_contents(word) -> None:
 
 def write_block(word, block: tree.Block) -> None:
     if isinstance(block, tree.Heading):
-        add_runs(word.add_paragraph(style=HEADING_STYLES[block.level]), block.runs)
+        add_runs(
+            word.add_paragraph(style=pick_style(word, HEADING_STYLES[block.level])), block.runs
+        )
     elif isinstance(block, tree.Paragraph):
         style = "Intense Quote" if block.role == "callout" else None
-        add_runs(word.add_paragraph(style=style), block.runs)
+        add_runs(word.add_paragraph(style=style and pick_style(word, style)), block.runs)
     elif isinstance(block, tree.ListBlock):
         write_list(word, block)
     elif isinstance(block, tree.Quote):
         for runs in block.paragraphs:
-            add_runs(word.add_paragraph(style="Quote"), runs)
+            add_runs(word.add_paragraph(style=pick_style(word, "Quote")), runs)
         if block.attribution:
             add_runs(word.add_paragraph(style=ATTRIBUTION_STYLE), block.attribution)
     elif isinstance(block, tree.Table):
@@ -232,10 +290,10 @@ def write_figure(word, figure: tree.Figure) -> None:
 
     png = cairosvg.svg2png(bytestring=figure.svg, scale=3)
     paragraph = word.add_paragraph()
-    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(TEXT_WIDTH_MM))
+    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(text_width_mm(word)))
     shape._inline.docPr.set("descr", figure.alt)  # the alt text Word shows and reads out
     if figure.caption:
-        add_runs(word.add_paragraph(style="Caption"), figure.caption)
+        add_runs(word.add_paragraph(style=pick_style(word, "Caption")), figure.caption)
 
 
 def write_list(word, block: tree.ListBlock) -> None:
@@ -244,7 +302,7 @@ def write_list(word, block: tree.ListBlock) -> None:
         for number, runs in zip(block.numbers, block.items, strict=True):
             add_runs(word.add_paragraph(f"{number}. ", style=ENDNOTE_STYLE), runs)
         return
-    style = "List Number" if block.ordered else "List Bullet"
+    style = pick_style(word, "List Number" if block.ordered else "List Bullet")
     for runs in block.items:
         add_runs(word.add_paragraph(style=style), runs)
 
@@ -252,9 +310,11 @@ def write_list(word, block: tree.ListBlock) -> None:
 def write_table(word, block: tree.Table) -> None:
     columns = max(sum(cell.colspan for cell in row) for row in block.rows)
     table = word.add_table(rows=len(block.rows), cols=columns)
-    table.style = word.styles[TABLE_STYLES[block.role]]
+    table_style = pick_style(word, TABLE_STYLES[block.role])
+    if table_style:
+        table.style = word.styles[table_style]
     no_first_column_emphasis(table)
-    widths = column_widths(block, columns)
+    widths = column_widths(block, columns, text_width_mm(word))
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice reads
@@ -274,7 +334,13 @@ def write_table(word, block: tree.Table) -> None:
             mark_header_row(table.rows[row_index])
 
 
-def column_widths(block: tree.Table, columns: int) -> list[Mm]:
+def text_width_mm(word) -> float:
+    """The width between the margins, whatever page the reference document sets."""
+    section = word.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+
+
+def column_widths(block: tree.Table, columns: int, total_mm: float) -> list[Mm]:
     """Widths from the content (Word would split the width evenly): each column gets room
     for its longest word, and the rest of the width goes by how much text it holds."""
     longest_word = [1] * columns
@@ -289,9 +355,9 @@ def column_widths(block: tree.Table, columns: int) -> list[Mm]:
                 amount[column] = max(amount[column], min(len(text), 60))  # long text wraps
             column += cell.colspan
     minimum = [CHAR_MM * length + CELL_PADDING_MM for length in longest_word]
-    spare = TEXT_WIDTH_MM - sum(minimum)
+    spare = total_mm - sum(minimum)
     if spare <= 0:
-        return [Mm(TEXT_WIDTH_MM * width / sum(minimum)) for width in minimum]
+        return [Mm(total_mm * width / sum(minimum)) for width in minimum]
     return [
         Mm(width + spare * share / sum(amount))
         for width, share in zip(minimum, amount, strict=True)

@@ -28,6 +28,18 @@ data_app = typer.Typer(
     help="Look into the curated dataset: check it, list its items.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
+audience_app = typer.Typer(
+    help="See and make audiences: the template sets briefs are laid out with.",
+    no_args_is_help=True,
+)
+app.add_typer(audience_app, name="audience")
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", "-w", help="The workspace (holds briefs/ and templates/).", metavar="DIR"
+    ),
+]
 
 # Choices typer checks itself (a wrong one is a usage error, exit 2). They mirror
 # briefgen.render.WRITERS and briefgen.datamodel.ITEM_KINDS, which import heavier code.
@@ -200,6 +212,48 @@ def data_list(
     from briefgen.listing import print_items
 
     print_items(kind.value, tags=tag or [], as_json=as_json, dataset_path=dataset)
+
+
+@audience_app.command("list")
+def audience_list(workspace: WorkspaceOption = Path(".")) -> None:
+    """Show every audience, built-in or the workspace's own, and where it lives."""
+    from briefgen.scaffold import list_audiences
+
+    for row in list_audiences(workspace):
+        where = "built-in" if row.builtin else "workspace"
+        typer.echo(f"{row.name:<16} {where:<10} {row.folder}")
+        if row.description:
+            typer.echo(f"{'':<16} {row.description}")
+
+
+@audience_app.command("new")
+def audience_new(
+    name: Annotated[str, typer.Argument(help="The new audience's name, e.g. committee.")],
+    base: Annotated[
+        str, typer.Option("--from", help="The audience to start from.", metavar="AUDIENCE")
+    ] = "minister",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Copy an audience into the workspace's templates/NAME/ to change it."""
+    from briefgen.scaffold import new_audience
+
+    for path in new_audience(workspace, name, base):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"Set 'audience: {name}' in a spec to use it.")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to make the workspace.", metavar="DIR")],
+) -> None:
+    """Make a new workspace: briefs/ with a sample brief, templates/, a README."""
+    import datetime as dt
+
+    from briefgen.scaffold import init_workspace
+
+    for path in init_workspace(folder, dt.date.today().isoformat()):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"Next: cd {folder} && briefgen build briefs/sample.yaml")
 
 
 def main() -> None:

@@ -1,0 +1,180 @@
+"""Workspaces and audiences made for the user: ``briefgen init`` and ``briefgen audience``.
+
+A new audience is a copy of an existing one in the workspace's ``templates/``,
+each file opening with a comment that says what it controls; the workspace
+copy then overrides the built-in files of that name, file by file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import BriefgenError, Problem, did_you_mean
+from briefgen.workspace import (
+    AUDIENCE_ENTRY,
+    AUDIENCE_SETTINGS,
+    REFERENCE_DOCX,
+    audience_settings,
+    audiences,
+    builtin_templates_dir,
+    template_dirs,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# What each file of an audience controls, written at the top of the copies.
+HEADERS = {
+    AUDIENCE_ENTRY: (
+        "{{#- {name}/brief.html.j2 (copied from {base} by `briefgen audience new`): the layout\n"
+        "    of {name} briefs, for PDF and DOCX alike. It extends base/base.html.j2; override\n"
+        "    any of its blocks (stylesheets, cover, lead, body, decision, contact, endnotes)\n"
+        "    and keep the rest. See README, 'Make a brief for a new audience'. -#}}\n"
+    ),
+    "style.css": (
+        "/* {name}/style.css (copied from {base}): how {name} briefs look in the PDF,\n"
+        "   after base/style.css. The DOCX takes its looks from reference.docx. */\n"
+    ),
+    AUDIENCE_SETTINGS: (
+        "# {name}/audience.yaml (copied from {base}): what briefgen knows of this audience\n"
+        "# besides its templates: a description, and the page budget of specs that set none.\n"
+    ),
+}
+
+
+def workspace_templates(workspace: Path) -> list[Path]:
+    """Lookup order for a workspace: its own templates, then the built-in ones."""
+    return template_dirs(Path(workspace) / "briefs" / "any.yaml")
+
+
+@dataclass(frozen=True)
+class AudienceRow:
+    name: str
+    description: str
+    folder: Path
+    builtin: bool
+
+
+def list_audiences(workspace: Path) -> list[AudienceRow]:
+    dirs = workspace_templates(workspace)
+    builtin = builtin_templates_dir().resolve()
+    return [
+        AudienceRow(
+            name,
+            audience_settings(dirs, name).description,
+            folder,
+            folder.resolve().is_relative_to(builtin),
+        )
+        for name, folder in sorted(audiences(dirs).items())
+    ]
+
+
+def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
+    """Copy audience ``base`` into ``<workspace>/templates/<name>/``; return the files written."""
+    if not SLUG.match(name):
+        raise BriefgenError(f"'{name}' cannot name an audience; use lowercase letters, digits, -")
+    dirs = workspace_templates(workspace)
+    known = audiences(dirs)
+    if base not in known:
+        raise BriefgenError(
+            f"no audience '{base}' to copy{did_you_mean(base, known)} (known: {', '.join(known)})"
+        )
+    target = Path(workspace) / "templates" / name
+    if target.exists():
+        raise BriefgenError(Problem("already exists; choose another name or edit it", target))
+    target.mkdir(parents=True)
+    written = []
+    for file_name, header in HEADERS.items():
+        source = known[base] / file_name
+        if not source.is_file():
+            continue
+        text = strip_header(source.read_text(encoding="utf-8"), file_name)
+        # The copy's own files, not the base audience's, wherever the template names them.
+        text = text.replace(f"'{base}/", f"'{name}/").replace(f'"{base}/', f'"{name}/')
+        path = target / file_name
+        path.write_text(header.format(name=name, base=base) + text, encoding="utf-8")
+        written.append(path)
+    written.append(write_reference(target))
+    return written
+
+
+def strip_header(text: str, file_name: str) -> str:
+    """The base file without its own opening comment (the copy gets a new one)."""
+    patterns = {
+        AUDIENCE_ENTRY: r"^\{#-?.*?-?#\}\n",
+        "style.css": r"^/\*.*?\*/\n",
+        AUDIENCE_SETTINGS: r"^(#[^\n]*\n)+",
+    }
+    return re.sub(patterns[file_name], "", text, count=1, flags=re.S)
+
+
+def write_reference(folder: Path) -> Path:
+    from briefgen.render.docx import house_reference
+
+    path = folder / REFERENCE_DOCX
+    path.write_bytes(house_reference())
+    return path
+
+
+SAMPLE_BRIEF = """\
+# A sample brief: build it with `briefgen build briefs/sample.yaml`, then make it yours.
+# README.md in this folder says where things are; `briefgen data list facts` shows
+# what you can select.
+
+id: sample
+title: The Global Initiative on IHL in brief
+audience: minister
+date: {date}
+reference: REF-0001
+marking: OFFICIAL
+for: Minister
+from: International Law Department
+contact:
+  name: A. Officer
+  role: Desk Officer
+critical_date: Routine
+
+sections:
+  - heading: Purpose
+    kind: purpose
+    text: To set out the Global Initiative on IHL and the states behind it.
+
+  - heading: Key points
+    kind: key-points
+    select:
+      facts:
+        ids: [initiative-mobilises-political-will, six-founding-states, ninety-states-joined]
+
+  - heading: In their words
+    kind: quotes
+    select:
+      quotes:
+        ids: [milosevic-ihl-not-optional]
+"""
+
+WORKSPACE_README = """\
+# Briefing workspace
+
+- `briefs/`: one YAML spec per brief. `briefgen build briefs/` builds them all
+  into `build/`; `briefgen validate briefs/` only checks them.
+- `templates/`: your own audiences and overrides. `briefgen audience list` shows
+  every audience and where it lives; `briefgen audience new NAME --from minister`
+  copies one here to change.
+- `build/`: what briefgen writes (PDF, DOCX, manifest.json); safe to delete.
+"""
+
+
+def init_workspace(folder: Path, today: str) -> list[Path]:
+    """A new workspace: briefs/ with a sample, templates/, and a README."""
+    folder = Path(folder)
+    if (folder / "briefs").exists() or (folder / "templates").exists():
+        raise BriefgenError(Problem("already holds a workspace (briefs/ or templates/)", folder))
+    (folder / "briefs").mkdir(parents=True)
+    (folder / "templates").mkdir()
+    sample = folder / "briefs" / "sample.yaml"
+    sample.write_text(SAMPLE_BRIEF.format(date=today), encoding="utf-8")
+    readme = folder / "README.md"
+    if not readme.exists():
+        readme.write_text(WORKSPACE_README, encoding="utf-8")
+    return [sample, folder / "templates", readme]

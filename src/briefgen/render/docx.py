@@ -4,31 +4,28 @@ The same HTML that WeasyPrint lays out is read into :mod:`htmltree` blocks and
 written here, so whatever a template shows appears in both formats. Blocks
 map to Word's own styles (``Title``, ``Heading 1-3``, ``List Bullet``,
 ``List Number``, ``Quote``, ``Intense Quote``, ``Table Grid``…) so that people
-can restyle the document in Word. The marking goes in header and footer, with
-PAGE and NUMPAGES fields; core properties come from the brief, and the ZIP is
-written with fixed timestamps so the same inputs give the same bytes.
+can restyle the document in Word; a reference .docx may restyle them first.
+Header, footer and watermark are in :mod:`docx_page`; core properties and the
+reproducible ZIP in :mod:`docx_package`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
-import re
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.render import htmltree as tree
+from briefgen.render.docx_package import normalise_zip, set_properties, zip_timestamp
+from briefgen.render.docx_page import add_contents, add_watermark, write_page_furniture
 
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 TABLE_STYLES = {
@@ -39,38 +36,6 @@ TABLE_STYLES = {
 TITLE_BLOCK_SHADE = "EEF2F6"  # the PDF's th background
 CHAR_MM, CELL_PADDING_MM = 2.2, 5.0  # roughly, at 10 pt bold, with Word's cell margins
 FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh letters included
-# Word's proofing language for the brief's language.
-WORD_LANGUAGES = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
-# python-docx's template says it was made by "Microsoft Macintosh Word" and carries a
-# thumbnail of an empty page; we state our own application and drop the thumbnail.
-APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>"
-)
-THUMBNAIL = "docProps/thumbnail.jpeg"
-ZIP_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
-ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
-THUMBNAIL_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"/>')
-# The VML shape Word itself writes for Design > Watermark (a rotated, pale text path).
-WATERMARK_XML = (
-    '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
-    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
-    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
-    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
-    "</v:shapetype>"
-    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s1025" type="#_x0000_t136" '
-    'fillcolor="#a00000" stroked="f" '
-    'style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:115pt;'
-    "rotation:315;z-index:-251654144;mso-position-horizontal:center;"
-    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
-    'mso-position-vertical-relative:margin">'
-    '<v:fill opacity=".15"/><v:textpath on="t" fitshape="t" '
-    'style="font-family:&quot;Arial&quot;;font-size:1pt" '
-    'string="{text}"/></v:shape></w:pict>'
-)
-FIELD_SIZE = Pt(7.5)  # page numbers in the footer
 CONTENTS_FROM_SECTIONS = 10  # a brief with this many top-level headings gets a contents field
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
@@ -152,7 +117,7 @@ def pick_style(word, name: str) -> str | None:
     return None
 
 
-# --- styles and page -------------------------------------------------------------------
+# --- styles -------------------------------------------------------------------
 
 
 def apply_house_style(word) -> None:
@@ -186,76 +151,6 @@ def ensure_styles(word) -> None:
     endnote.base_style = styles["Normal"]
     endnote.font.size = Pt(7.5)
     endnote.paragraph_format.space_after = Pt(0)
-
-
-def write_page_furniture(word, meta: dict[str, str]) -> None:
-    """The marking at top and bottom, "Page X of Y" in the footer."""
-    section = word.sections[0]
-    marking = meta.get("briefgen:marking", "")
-    header = section.header.paragraphs[0]
-    marking_line(header, marking)
-    footer = section.footer.paragraphs[0]
-    marking_line(footer, marking)
-    page_line = section.footer.add_paragraph()
-    page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    write_page_label(page_line, meta.get("briefgen:page-label", "Page {page} of {pages}"))
-
-
-def add_watermark(word, text: str) -> None:
-    """Word's own kind of watermark: text in the header, behind every page."""
-    shape = parse_xml(WATERMARK_XML.format(text=xml_escape(text, {'"': "&quot;"})))
-    header = word.sections[0].header.paragraphs[0]
-    header.add_run()._r.append(shape)
-
-
-def marking_line(paragraph, marking: str) -> None:
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(marking)
-    run.bold = True
-    run.font.size = Pt(8.5)
-
-
-def write_page_label(paragraph, label: str) -> None:
-    """``Page {page} of {pages}`` with live PAGE and NUMPAGES fields."""
-    for part in re.split(r"(\{page\}|\{pages\})", label):
-        if part == "{page}":
-            add_field(paragraph, "PAGE")
-        elif part == "{pages}":
-            add_field(paragraph, "NUMPAGES")
-        elif part:
-            paragraph.add_run(part).font.size = Pt(7.5)
-
-
-def add_field(paragraph, instruction: str, shown: str = "1", size: Pt | None = FIELD_SIZE) -> None:
-    """A Word field; ``shown`` stands until Word updates it."""
-
-    def char(kind: str):
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        return element
-
-    for piece in ("begin", "instr", "separate", "shown", "end"):
-        run = paragraph.add_run()
-        if size is not None:
-            run.font.size = size
-        if piece == "instr":
-            text = OxmlElement("w:instrText")
-            text.set(qn("xml:space"), "preserve")
-            text.text = f" {instruction} "
-            run._r.append(text)
-        elif piece == "shown":
-            run.text = shown
-        else:
-            run._r.append(char(piece))
-
-
-def add_contents(word) -> None:
-    """A table of contents that Word fills in when the document is opened."""
-    add_field(word.add_paragraph(), r'TOC \o "1-2" \h \z \u', "Contents", size=None)
-    settings = word.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
 
 
 # --- blocks ----------------------------------------------------------------------------
@@ -421,81 +316,3 @@ def add_hyperlink(paragraph, run: tree.Run) -> None:
     word_run.append(text)
     link.append(word_run)
     paragraph._p.append(link)
-
-
-# --- properties and bytes --------------------------------------------------------------
-
-
-def brief_datetime(meta: dict[str, str]) -> dt.datetime:
-    created = meta.get("dcterms.created") or "1980-01-01"
-    return dt.datetime.combine(dt.date.fromisoformat(created[:10]), dt.time(), dt.UTC)
-
-
-def set_properties(word, document: tree.HtmlDocument) -> None:
-    """Core properties from the brief, never python-docx's defaults or the clock."""
-    meta = document.meta
-    properties = word.core_properties
-    properties.title = document.title
-    properties.subject = meta.get("description", "")
-    properties.author = meta.get("author", "")
-    properties.last_modified_by = meta.get("author", "")
-    properties.keywords = meta.get("keywords", "")
-    properties.language = document.language
-    set_proofing_language(word, WORD_LANGUAGES.get(document.language, document.language))
-    properties.category = "Briefing note"
-    properties.content_status = meta.get("briefgen:marking", "")
-    properties.comments = ""
-    properties.revision = 1
-    properties.created = properties.modified = brief_datetime(meta)
-
-
-def set_proofing_language(word, language: str) -> None:
-    """Spell-check in the brief's language: the document default run language."""
-    defaults = word.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
-    if properties is None:
-        return
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        properties.append(lang)
-    lang.set(qn("w:val"), language)
-
-
-def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the brief's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch and epoch.isdigit()
-        else brief_datetime(meta)
-    )
-    # The ZIP format holds years 1980 to 2107 only.
-    moment = min(max(moment, ZIP_EARLIEST), ZIP_LATEST)
-    return moment.timetuple()[:6]
-
-
-def normalise_zip(data: bytes, timestamp: tuple[int, ...]) -> bytes:
-    """Rewrite the package with one fixed timestamp, keeping the entry order.
-
-    Also replaces the template's app.xml and drops its thumbnail (see APP_XML).
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename == THUMBNAIL:
-                continue
-            content = source.read(info.filename)
-            if info.filename == "docProps/app.xml":
-                content = APP_XML.encode("utf-8")
-            elif info.filename == "_rels/.rels":
-                content = THUMBNAIL_RELATIONSHIP.sub("", content.decode("utf-8")).encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=timestamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, content)
-    return out.getvalue()

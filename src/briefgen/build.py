@@ -48,6 +48,7 @@ class BuildOptions:
     edition: str | None = None  # "full", "releasable" or "both"; None: what each spec says
     draft: bool = False  # every brief a draft, whatever its spec says
     strict: bool = False  # warnings stop the build
+    force: bool = False  # rebuild even what is up to date
     pdf_variant: str | None = "pdf/ua-1"
     time_limit_seconds: float = 60
 
@@ -56,7 +57,9 @@ class BuildOptions:
 class RenderedBrief:
     loaded: LoadedSpec
     brief: Brief  # one edition of the spec
-    outputs: dict[str, Output]  # format → bytes and pages
+    outputs: dict[str, Output]  # format → bytes and pages (only what was rebuilt)
+    inputs: dict[str, str] = field(default_factory=dict)  # format → hash of its inputs
+    current: dict[str, dict] = field(default_factory=dict)  # format → its up-to-date entry
 
 
 @dataclass
@@ -102,17 +105,31 @@ def build_briefs(
     options: BuildOptions | None = None,
 ) -> Report:
     """Build every spec; the report has one line per file written."""
+    from briefgen.cache import input_key, up_to_date
     from briefgen.render import Options, render_brief
-    from briefgen.write import write_briefs
+    from briefgen.write import read_manifest, write_briefs
 
     options = options or BuildOptions()
     render_options = Options(options.pdf_variant, options.time_limit_seconds)
     report = Report()
 
+    manifest, _ = read_manifest(Path(out_dir))
+    option_words = f"{options.pdf_variant}"
+
     def render(item: LoadedSpec, brief: Brief) -> RenderedBrief:
         dirs = template_dirs(item.path)
-        formats = list(options.formats or item.spec.formats)
-        outputs = render_brief(brief, formats, dirs, render_options)
+        formats = list(dict.fromkeys(options.formats or item.spec.formats))
+        # The spec's path counts too: the manifest says which spec each output came from.
+        words = f"{option_words} {item.path.resolve()}"
+        inputs = {fmt: input_key(brief, dirs, fmt, words) for fmt in formats}
+        entry = manifest["briefs"].get(brief.output_id)
+        current = {} if options.force else {
+            fmt: found
+            for fmt in formats
+            if (found := up_to_date(entry, fmt, inputs[fmt], Path(out_dir))) is not None
+        }  # fmt: skip
+        wanted = [fmt for fmt in formats if fmt not in current]
+        outputs = render_brief(brief, wanted, dirs, render_options) if wanted else {}
         if "docx" in outputs and outputs["docx"].missing_styles:
             report.warnings.append(
                 Problem(
@@ -122,12 +139,16 @@ def build_briefs(
                     severity="warning",
                 )
             )
-        if "pdf" in outputs:
+        pdf_pages = (
+            outputs["pdf"].pages if "pdf" in outputs else current.get("pdf", {}).get("pages")
+        )
+        if "pdf" in formats:
             budget = item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
-            pdf = outputs["pdf"]
-            report.warnings.extend(over_budget(item, brief.output_id, pdf.pages, budget))
-            report.warnings.extend(first_page_spill(item, brief.output_id, pdf.first_page_spill))
-        return RenderedBrief(item, brief, outputs)
+            report.warnings.extend(over_budget(item, brief.output_id, pdf_pages, budget))
+        if "pdf" in outputs:
+            spill = outputs["pdf"].first_page_spill
+            report.warnings.extend(first_page_spill(item, brief.output_id, spill))
+        return RenderedBrief(item, brief, outputs, inputs, current)
 
     try:
         rendered = each_brief(spec_paths, dataset_path, report, render, options)

@@ -130,6 +130,9 @@ def build(
         bool,
         typer.Option("--strict", help="Treat warnings (over the page budget…) as errors."),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even the outputs that are up to date.")
+    ] = False,
     pdf_variant: Annotated[
         PdfVariant,
         typer.Option(
@@ -158,6 +161,7 @@ def build(
         edition=edition.value if edition else None,
         draft=draft,
         strict=strict,
+        force=force,
         pdf_variant=PdfVariant(pdf_variant).value,
         time_limit_seconds=time_limit,
     )

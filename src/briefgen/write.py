@@ -42,6 +42,12 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
     another spec, an unreadable manifest).
     """
     prepare_folder(out_dir)
+    unchanged = [
+        f"{out_dir / entry['name']}  up to date"
+        for item in rendered
+        for entry in item.current.values()
+    ]
+    rendered = [item for item in rendered if item.outputs]  # the rest is up to date
     lines: list[str] = []
     warnings: list[Problem] = []
     staged: list[tuple[RenderedBrief, list[tuple[Path, Path]]]] = []
@@ -70,7 +76,7 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
         for _, files in staged:
             for temporary, _ in files:
                 temporary.unlink(missing_ok=True)
-    return lines, warnings
+    return unchanged + lines, warnings
 
 
 def written_so_far(lines: list[str]) -> str:
@@ -210,6 +216,7 @@ def file_entries(item: RenderedBrief) -> list[dict]:
             "bytes": len(output.data),
             "sha256": hashlib.sha256(output.data).hexdigest(),
             "pages": output.pages,
+            "inputs": item.inputs.get(name),
         }
         for name, output in item.outputs.items()
     ]

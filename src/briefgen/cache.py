@@ -1,0 +1,63 @@
+"""Incremental builds: an output is rebuilt only when something it is made from changed.
+
+Each file in the manifest records ``inputs``, a hash of everything it was made
+from: the composed brief (so exactly the dataset items it shows, in the words
+it shows them), every file of the template folders (templates, CSS, fonts,
+reference documents), the output format and its options, and briefgen's
+version. A file whose hash matches, and whose bytes are still those the
+manifest lists, is up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.document import Brief
+
+
+def input_key(brief: Brief, template_dirs: list[Path], output_format: str, options: str) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, output_format, options, repr(brief)):
+        digest.update(part.encode("utf-8") + b"\0")
+    for folder in template_dirs:
+        digest.update(folder_digest(Path(folder).resolve(), folder_stamp(folder)).encode())
+    return digest.hexdigest()
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """Names, sizes and modification times: a change to any file changes the stamp."""
+    stamp = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            stat = (Path(root) / name).stat()
+            stamp.append((str(Path(root) / name), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamp)
+
+
+@cache
+def folder_digest(folder: Path, stamp: tuple) -> str:
+    """The hash of a folder's files' contents (worked out once per stamp)."""
+    digest = hashlib.sha256()
+    for path, _, _ in stamp:
+        digest.update(os.path.relpath(path, folder).encode() + b"\0")
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def up_to_date(entry: dict | None, output_format: str, key: str, out_dir: Path) -> dict | None:
+    """The manifest's file entry if that output is up to date, else None."""
+    for file in (entry or {}).get("files", []):
+        if file.get("format") != output_format or file.get("inputs") != key:
+            continue
+        path = out_dir / str(file.get("name"))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return file if hashlib.sha256(data).hexdigest() == file.get("sha256") else None
+    return None

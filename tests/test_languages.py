@@ -78,3 +78,16 @@ def test_kazakh_brief_renders_every_letter_with_the_bundled_font(
     assert kazakh in pdf and "Нөмірі" in pdf and "Күні" in pdf
     assert "2026 ж. 2 наурыз" in pdf  # the brief's date, in Kazakh
     assert kazakh in text_of_docx(tmp_path / "test-brief.docx")
+
+
+@pytest.mark.parametrize(
+    ("number", "kazakh"),
+    [(27, "27-ден астам"), (90, "90-нан астам"), (6, "6-дан астам"), (40, "40-тан астам"),
+     (100, "100-ден астам"), (13, "13-тен астам")],
+)  # fmt: skip
+def test_kazakh_more_than_follows_vowel_harmony(number, kazakh):
+    from briefgen.labels import more_than
+
+    assert more_than(number, "kk") == kazakh
+    assert more_than(number, "ru") == f"более {number}"
+    assert more_than(number, "en") == f"more than {number}"

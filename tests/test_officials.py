@@ -156,7 +156,7 @@ def test_marking_below_an_included_item_is_an_error(
     assert str(problem) == (
         f"{path}:17:7: error: sections[1].select.facts: includes "
         "'red-crescent-88-year-history', marked OFFICIAL-SENSITIVE, above the brief's OFFICIAL; "
-        "raise the brief's marking or leave the item out"
+        "raise the brief's marking or leave it out"
     )
 
 
@@ -266,3 +266,45 @@ def test_longer_briefs_get_a_contents_field_word_updates(tmp_path):
     assert 'w:updateFields w:val="true"' in long_one.settings.element.xml
     short_one = docx.Document(str(tmp_path / "press-lines-astana.docx"))
     assert "TOC" not in short_one.element.xml
+
+
+def test_charts_cites_and_speakers_count_for_markings_and_release(
+    write_yaml, minimal_spec, tmp_path, restricted_dataset
+):
+    import yaml as yaml_module
+
+    data = yaml_module.safe_load(restricted_dataset.read_text(encoding="utf-8"))
+    for event in data["events"]:
+        if event["id"] == "high-level-meeting-2026":
+            event["marking"] = "SECRET"
+    for person in data["people"]:
+        if person["id"] == "biljana-milosevic":
+            person["releasable"] = False
+    restricted_dataset.write_text(yaml_module.safe_dump(data, allow_unicode=True, sort_keys=False))
+    charted = write_yaml(minimal_spec + "      - heading: Time\n        charts: [timeline]\n")
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([charted], out_dir=tmp_path / "a", dataset_path=restricted_dataset)
+    assert "includes 'high-level-meeting-2026', marked SECRET" in str(excinfo.value)
+
+    quoted = write_yaml(
+        minimal_spec
+        + """
+      - heading: Voices
+        select:
+          quotes: {ids: [milosevic-ihl-not-optional, quintin-choice-spiral]}
+      - heading: Q&A
+        questions:
+          - question: Is IHL optional?
+            answer: No.
+            cite: [milosevic-ihl-not-optional]
+""",
+        "quoted.yaml",
+    )
+    out = tmp_path / "b"
+    build_briefs([quoted], out_dir=out, dataset_path=restricted_dataset,
+                 options=BuildOptions(edition="both"))  # fmt: skip
+    full = " ".join(pdf_text(out / "test-brief.pdf"))
+    releasable = " ".join(pdf_text(out / "test-brief-releasable.pdf"))
+    assert "Milosevic" in full and "Is IHL optional?" in full
+    assert "Milosevic" not in releasable and "Is IHL optional?" not in releasable
+    assert "Quintin" in releasable

@@ -18,7 +18,7 @@ from briefgen.labels import labels_for
 from briefgen.load_dataset import load_dataset
 from conftest import BRIEFS, EXAMPLE_SPECS
 
-QUOTE_MARKS = "\u201c\u201d"
+QUOTE_MARKS = "\u201c\u201d«»"  # English and Russian/Kazakh quotation marks
 MARGIN = 20 / 25.4 * 72  # the 20 mm top and bottom page margins, in points
 
 

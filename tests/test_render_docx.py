@@ -294,3 +294,12 @@ def test_proofing_language_follows_the_brief(language, word_language):
     defaults = word.styles.element.find(qn("w:docDefaults"))
     lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:val")) == word_language
+
+
+def test_keywords_fit_words_limit():
+    from briefgen.render.docx_package import fit
+
+    long = ", ".join(f"keyword-{i}" for i in range(60))
+    assert len(fit(long, 255)) <= 255 and not fit(long, 255).endswith(",")
+    word = open_docx(docx_bytes(sample_brief(keywords=tuple(f"keyword-{i}" for i in range(60)))))
+    assert 0 < len(word.core_properties.keywords) <= 255

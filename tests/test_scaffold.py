@@ -104,3 +104,56 @@ def test_unreadable_reference_docx_is_a_clean_error(workspace):
     with pytest.raises(BriefgenError) as excinfo:
         build_briefs([workspace / "briefs"], out_dir=workspace / "build")
     assert "cannot read the reference document" in str(excinfo.value)
+
+
+def test_base_is_not_an_audience_name(workspace):
+    with pytest.raises(BriefgenError) as excinfo:
+        new_audience(workspace, "base", "minister")
+    assert "not 'base'" in str(excinfo.value)
+
+
+def test_new_audience_starts_from_the_workspace_override(workspace):
+    new_audience(workspace, "committee", "minister")
+    (workspace / "templates" / "committee" / "style.css").write_text("h1 { color: red; }\n")
+    new_audience(workspace, "subcommittee", "committee")
+    copied = (workspace / "templates" / "subcommittee" / "style.css").read_text()
+    assert "h1 { color: red; }" in copied
+
+
+def test_init_into_a_file_is_a_clean_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(BriefgenError) as excinfo:
+        init_workspace(blocker / "ws", "2026-05-01")
+    assert "cannot write" in str(excinfo.value)
+
+
+def test_audience_yaml_typo_is_found_by_validate_and_shown_by_list(workspace):
+    from briefgen.build import check_briefs
+
+    new_audience(workspace, "committee", "minister")
+    (workspace / "templates" / "committee" / "audience.yaml").write_text("page_budgt: 2\n")
+    use_audience(workspace, "committee")
+    with pytest.raises(BriefgenError) as excinfo:
+        check_briefs([workspace / "briefs"])
+    assert "unknown key 'page_budgt'; did you mean 'page_budget'?" in str(excinfo.value)
+    rows = {row.name: row for row in list_audiences(workspace)}
+    assert rows["committee"].description.startswith("error:")
+    assert not rows["press"].description.startswith("error:")
+
+
+def test_reference_with_its_own_first_page_header_still_gets_the_marking(workspace):
+    new_audience(workspace, "committee", "minister")
+    reference = workspace / "templates" / "committee" / "reference.docx"
+    word = docx.Document(str(reference))
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    section.header.paragraphs[0].text = "COMMITTEE HEADER"
+    word.save(str(reference))
+    use_audience(workspace, "committee")
+    build_briefs([workspace / "briefs"], out_dir=workspace / "build",
+                 options=BuildOptions(formats=("docx",)))  # fmt: skip
+    built = docx.Document(str(workspace / "build" / "sample.docx")).sections[0]
+    assert [p.text for p in built.header.paragraphs] == ["COMMITTEE HEADER", "OFFICIAL"]
+    assert "OFFICIAL" in [p.text for p in built.first_page_header.paragraphs]
+    assert "OFFICIAL" in [p.text for p in built.first_page_footer.paragraphs]

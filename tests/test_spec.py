@@ -226,3 +226,21 @@ def test_readme_example_spec_validates(tmp_path):
     path.write_text(example, encoding="utf-8")
     (loaded,) = load_all([path])
     assert loaded.spec.id == "my-brief"
+
+
+def test_releasable_suffix_is_kept_for_editions(write_yaml, minimal_spec, dataset):
+    path = write_yaml(minimal_spec.replace("id: test-brief", "id: test-brief-releasable"))
+    assert problems_of(path, dataset) == [
+        f"{path}:1:1: error: id: ids ending in '-releasable' are kept for releasable editions; "
+        "choose another"
+    ]
+
+
+def test_a_source_cannot_be_cited(write_yaml, minimal_spec, dataset):
+    path = write_yaml(
+        minimal_spec + "      - heading: Q\n        questions:\n"
+        "          - question: Why\n            answer: Because\n"
+        "            cite: [astana-times-2025-10]\n"
+    )
+    (message,) = problems_of(path, dataset)
+    assert "unknown id 'astana-times-2025-10'" in message

@@ -182,15 +182,17 @@ def each_brief(
     for item in loaded:  # the specs that loaded still get their templates checked
         for edition in editions(item.spec, options):
             selections = select_sections(item.spec, dataset, edition)
-            problems += marking_too_low(item, selections, dataset)
-            if edition == "full":
+            if edition == editions(item.spec, options)[0]:  # once per spec
+                problems += marking_too_low(item, select_sections(item.spec, dataset), dataset)
                 report.warnings += empty_selections(item, selections)
             draft = options.draft or item.spec.draft
             brief = compose_brief(item.spec, selections, dataset, edition, draft)
             try:
+                # A typo in the audience's audience.yaml is found by validate too.
+                audience_settings(template_dirs(item.path), item.spec.audience)
                 results.append(step(item, brief))
             except BriefgenError as exc:
                 problems += exc.problems
     if problems:
-        raise BriefgenError(problems)
+        raise BriefgenError(list(dict.fromkeys(problems)))  # an edition pair repeats some
     return results

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from briefgen.datamodel import MARKINGS
 from briefgen.load_spec import LoadedSpec
-from briefgen.selection import Selections
+from briefgen.selection import Selections, chart_items, shown_with
 
 
 def empty_selections(item: LoadedSpec, selections: Selections) -> list:
@@ -29,23 +29,34 @@ def empty_selections(item: LoadedSpec, selections: Selections) -> list:
 
 
 def marking_too_low(item: LoadedSpec, selections: Selections, dataset) -> list:
-    """A brief's marking must be at least that of everything it includes."""
+    """A brief's marking must be at least that of everything it shows: selected items,
+    cited items, charted items, and the speakers and organisations printed with them."""
     rank = MARKINGS.index
     errors = []
     for index, (section, picked) in enumerate(zip(item.spec.sections, selections, strict=True)):
-        selected = [
-            (("select", kind), thing) for kind, things in picked.items() for thing in things
+        shown = [(("select", kind), thing) for kind, things in picked.items() for thing in things]
+        shown += [
+            (("questions", q, "cite", c), dataset.get(item_id))
+            for q, question in enumerate(section.questions)
+            for c, item_id in enumerate(question.cite)
         ]
-        cited = [(("questions",), dataset.get(i)) for q in section.questions for i in q.cite]
-        for where, thing in selected + cited:
-            if rank(thing.marking) > rank(item.spec.marking):
-                errors.append(
-                    item.doc.problem(
-                        ("sections", index, *where),
-                        f"includes '{thing.id}', marked {thing.marking}, above the brief's "
-                        f"{item.spec.marking}; raise the brief's marking or leave the item out",
+        shown += [
+            (("charts", c), thing)
+            for c, chart in enumerate(section.charts)
+            for thing in chart_items(chart, dataset)
+        ]
+        reported = set()
+        for where, thing in shown:
+            for part in shown_with(thing, dataset):
+                if rank(part.marking) > rank(item.spec.marking) and part.id not in reported:
+                    reported.add(part.id)
+                    errors.append(
+                        item.doc.problem(
+                            ("sections", index, *where),
+                            f"includes '{part.id}', marked {part.marking}, above the brief's "
+                            f"{item.spec.marking}; raise the brief's marking or leave it out",
+                        )
                     )
-                )
     return errors
 
 

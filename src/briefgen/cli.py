@@ -257,6 +257,7 @@ def init(
 
     for path in init_workspace(folder, dt.date.today().isoformat()):
         typer.echo(f"wrote {path}")
+    typer.echo(f"made {folder / 'templates'}/ for your own audiences")
     typer.echo(f"Next: cd {folder} && briefgen build briefs/sample.yaml")
 
 

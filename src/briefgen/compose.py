@@ -15,9 +15,9 @@ from typing import Any
 from briefgen import document as doc
 from briefgen.datamodel import Event, Fact, Figure, Person, Quote
 from briefgen.dates import partial_date
-from briefgen.labels import labels_for
+from briefgen.labels import labels_for, more_than
 from briefgen.load_dataset import Dataset
-from briefgen.selection import Selections, in_edition
+from briefgen.selection import Selections, chart_items, in_edition
 from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
 
@@ -78,24 +78,32 @@ def compose_section(section: Any, picked: dict[str, tuple], context: Context) ->
         kind=section.kind,
         paragraphs=split_paragraphs(section.text),
         points=section.points,
-        questions=tuple(question(q, context) for q in section.questions),
+        questions=tuple(
+            answer for q in section.questions if (answer := question(q, context)) is not None
+        ),
         charts=tuple(CHARTS[kind](context) for kind in section.charts),
         **entries,
     )
 
 
-def question(spec_question: Any, context: Context) -> doc.QuestionAnswer:
-    cited = (context.dataset.get(item_id) for item_id in spec_question.cite)
+def question(spec_question: Any, context: Context) -> doc.QuestionAnswer | None:
+    """The Q&A, or None in a releasable edition when an answer rests on what is not cleared."""
+    cited = [context.dataset.get(item_id) for item_id in spec_question.cite]
+    if not all(in_edition(item, context.edition, context.dataset) for item in cited):
+        return None
     return doc.QuestionAnswer(
         question=spec_question.question,
         answer=spec_question.answer,
-        cites=tuple(entry(item, context) for item in cited if in_edition(item, context.edition)),
+        cites=tuple(entry(item, context) for item in cited),
     )
 
 
 def timeline(context: Context) -> doc.Chart:
     """The initiative's events in date order; an undated one is shown as such, last."""
-    events = [e for e in context.dataset.items("events") if in_edition(e, context.edition)]
+    events = [
+        e for e in chart_items("timeline", context.dataset)
+        if in_edition(e, context.edition, context.dataset)
+    ]  # fmt: skip
     events.sort(key=lambda event: (event.date is None, event.date or ""))
     rows = tuple(
         doc.ChartEvent(event_date(event, context), event.name, event.date is not None,
@@ -114,11 +122,11 @@ SUPPORTING_STATES = {"founding-states": "bar_founding", "joined-states": "bar_jo
 def supporting_states(context: Context) -> doc.Chart:
     """Founding and joined states, as bars, from the dataset's figures."""
     labels = context.labels
-    figures = [context.dataset.get(figure_id) for figure_id in SUPPORTING_STATES]
+    figures = chart_items("supporting-states", context.dataset)
     bars = tuple(
         doc.ChartBar(labels[SUPPORTING_STATES[figure.id]], figure.value, entry(figure, context))
         for figure in figures
-        if in_edition(figure, context.edition)
+        if in_edition(figure, context.edition, context.dataset)
     )
     alt = f"{labels['states_title']}: " + "; ".join(f"{b.label}: {b.value}" for b in bars) + "."
     return doc.Chart("supporting-states", labels["states_title"], alt, bars=bars)
@@ -138,7 +146,8 @@ def citation(item: Any, context: Context) -> doc.Citation:
     source = context.dataset.get(item.source)
     paragraph = context.labels["paragraph_n"].format(n=item.paragraph)
     when = partial_date(source.date, context.language)
-    return doc.Citation(f"{source.publisher}, \u201c{source.title}\u201d, {when}, {paragraph}")
+    quoted = f"{context.labels['open_quote']}{source.title}{context.labels['close_quote']}"
+    return doc.Citation(f"{source.publisher}, {quoted}, {when}, {paragraph}")
 
 
 def entry(item: Any, context: Context) -> doc.Entry:
@@ -165,7 +174,7 @@ def entry(item: Any, context: Context) -> doc.Entry:
     if isinstance(item, Figure):
         value = str(item.value)
         if item.bound == "more-than":
-            value = context.labels["more_than"].format(n=item.value)
+            value = more_than(item.value, context.language)
         return doc.FigureEntry(label=item.label, value=value, unit=item.unit, **common)
     return doc.NamedEntry(name=item.name, note=getattr(item, "note", None), **common)
 

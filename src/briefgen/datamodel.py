@@ -111,9 +111,6 @@ class Figure(Sourced):
     unit: Text
     derived_from: tuple[Slug, ...] = ()
 
-    @property
-    def display(self) -> str:
-        return f"more than {self.value}" if self.bound == "more-than" else str(self.value)
 
 
 class Quote(Sourced):

@@ -40,12 +40,16 @@ ENGLISH = {
     "signature": "Signature",
     "paragraph_n": "paragraph {n}",
     "date_not_given": "date not given in the source",
-    "more_than": "more than {n}",
+    "more_than": "more than {n}{ablative}",
     "timeline_title": "The initiative in time",
     "timeline_alt": "Timeline of the initiative",
     "states_title": "States supporting the initiative",
     "bar_founding": "Founding states",
     "bar_joined": "States that joined",
+    "contents": "Contents",
+    "category": "Briefing note",
+    "open_quote": "\u201c",
+    "close_quote": "\u201d",
 }
 
 RUSSIAN = {
@@ -55,13 +59,13 @@ RUSSIAN = {
     "from": "От кого",
     "subject": "Тема",
     "critical_date": "Срок",
-    "routine": "Не срочно",
+    "routine": "В рабочем порядке",
     "contact_officer": "Исполнитель",
     "role": "Должность",
     "phone": "Телефон",
     "sources": "Источники",
-    "question": "В",
-    "answer": "О",
+    "question": "Вопрос",
+    "answer": "Ответ",
     "page_x_of_y": "Страница {page} из {pages}",
     "when": "Когда",
     "event": "Событие",
@@ -71,7 +75,7 @@ RUSSIAN = {
     "source": "Источник",
     "who": "Кто",
     "draft": "ПРОЕКТ",
-    "releasable_edition": "ВЕРСИЯ ДЛЯ ПЕРЕДАЧИ",
+    "releasable_edition": "ВЕРСИЯ ДЛЯ РАСПРОСТРАНЕНИЯ",
     "decision": "Решение",
     "agreed": "Согласовано",
     "not_agreed": "Не согласовано",
@@ -80,12 +84,16 @@ RUSSIAN = {
     "signature": "Подпись",
     "paragraph_n": "абзац {n}",
     "date_not_given": "дата в источнике не указана",
-    "more_than": "более {n}",
-    "timeline_title": "Инициатива во времени",
+    "more_than": "более {n}{ablative}",
+    "timeline_title": "Хронология инициативы",
     "timeline_alt": "Хронология инициативы",
     "states_title": "Государства, поддерживающие инициативу",
     "bar_founding": "Государства-основатели",
     "bar_joined": "Присоединившиеся государства",
+    "contents": "Содержание",
+    "category": "Справка",
+    "open_quote": "«",
+    "close_quote": "»",
 }
 
 KAZAKH = {
@@ -120,15 +128,40 @@ KAZAKH = {
     "signature": "Қолы",
     "paragraph_n": "{n}-абзац",
     "date_not_given": "дереккөзде күні көрсетілмеген",
-    "more_than": "{n} санынан астам",
+    "more_than": "{n}{ablative} астам",
     "timeline_title": "Бастама уақыт бойынша",
     "timeline_alt": "Бастаманың хронологиясы",
     "states_title": "Бастаманы қолдайтын мемлекеттер",
     "bar_founding": "Құрылтайшы мемлекеттер",
     "bar_joined": "Қосылған мемлекеттер",
+    "contents": "Мазмұны",
+    "category": "Анықтама",
+    "open_quote": "«",
+    "close_quote": "»",
 }
 
 CATALOGUES = {"en": ENGLISH, "ru": RUSSIAN, "kk": KAZAKH}
+
+# Kazakh "more than 27" is "27-ден астам": the ablative suffix follows the sound of the
+# numeral's last word (жеті → -ден, тоқсан → -нан). Last word by the number's last
+# non-zero digit group: units, else tens, else hundreds and beyond (жүз, мың → -ден).
+KAZAKH_UNITS = {1: "-ден", 2: "-ден", 3: "-тен", 4: "-тен", 5: "-тен", 6: "-дан", 7: "-ден",
+                8: "-ден", 9: "-дан"}  # fmt: skip
+KAZAKH_TENS = {1: "-нан", 2: "-дан", 3: "-дан", 4: "-тан", 5: "-ден", 6: "-тан", 7: "-тен",
+               8: "-нен", 9: "-нан"}  # fmt: skip
+
+
+def kazakh_ablative(number: int) -> str:
+    if number % 10:
+        return KAZAKH_UNITS[number % 10]
+    if number % 100:
+        return KAZAKH_TENS[number % 100 // 10]
+    return "-ден"
+
+
+def more_than(number: int, language: str) -> str:
+    ablative = kazakh_ablative(number) if language == "kk" else ""
+    return CATALOGUES[language]["more_than"].format(n=number, ablative=ablative)
 
 
 def labels_for(language: str) -> dict[str, str]:

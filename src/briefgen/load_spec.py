@@ -19,6 +19,7 @@ from briefgen.yamlsource import YamlDocument, read_yaml
 
 MAX_SPEC_BYTES = 256 * 1024
 MAX_DEPTH = 16
+RELEASABLE_SUFFIX = "-releasable"  # Brief.output_id of a releasable edition
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ def load_spec(path: Path, dataset: Dataset, audiences: Iterable[str]) -> LoadedS
     spec, problems = validate_document(Spec, doc, context)
     if spec is not None:
         problems += check_sections(spec, doc)
+    if spec is not None and spec.id.endswith(RELEASABLE_SUFFIX):
+        problems.append(
+            doc.problem(
+                ("id",),
+                f"ids ending in '{RELEASABLE_SUFFIX}' are kept for releasable editions; "
+                "choose another",
+            )
+        )
     if problems:
         raise BriefgenError(problems)
     return LoadedSpec(spec, path, doc)

@@ -16,6 +16,7 @@ from briefgen.workspace import (
     AUDIENCE_ENTRY,
     AUDIENCE_SETTINGS,
     REFERENCE_DOCX,
+    audience_file,
     audience_settings,
     audiences,
     builtin_templates_dir,
@@ -60,20 +61,31 @@ def list_audiences(workspace: Path) -> list[AudienceRow]:
     dirs = workspace_templates(workspace)
     builtin = builtin_templates_dir().resolve()
     return [
-        AudienceRow(
-            name,
-            audience_settings(dirs, name).description,
-            folder,
-            folder.resolve().is_relative_to(builtin),
-        )
+        AudienceRow(name, description(dirs, name), folder, folder.resolve().is_relative_to(builtin))
         for name, folder in sorted(audiences(dirs).items())
     ]
 
 
+def description(dirs: list[Path], name: str) -> str:
+    try:
+        return audience_settings(dirs, name).description
+    except BriefgenError as exc:  # one broken audience.yaml must not hide the others
+        return f"error: {exc.problems[0]}"
+
+
+RESERVED = {"base"}  # the shared layout every audience extends
+
+
 def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
-    """Copy audience ``base`` into ``<workspace>/templates/<name>/``; return the files written."""
-    if not SLUG.match(name):
-        raise BriefgenError(f"'{name}' cannot name an audience; use lowercase letters, digits, -")
+    """Copy audience ``base`` into ``<workspace>/templates/<name>/``; return the files written.
+
+    Each file is taken where the lookup finds it (the workspace's own override
+    first), so the copy starts from what ``base`` briefs look like today.
+    """
+    if not SLUG.match(name) or name in RESERVED:
+        raise BriefgenError(
+            f"'{name}' cannot name an audience; use lowercase letters, digits and -, not 'base'"
+        )
     dirs = workspace_templates(workspace)
     known = audiences(dirs)
     if base not in known:
@@ -83,19 +95,33 @@ def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
     target = Path(workspace) / "templates" / name
     if target.exists():
         raise BriefgenError(Problem("already exists; choose another name or edit it", target))
+    try:
+        return copy_audience(dirs, base, name, target)
+    except OSError as exc:
+        raise BriefgenError(
+            Problem(f"cannot write: {exc.strerror}", exc.filename or target)
+        ) from None
+
+
+def copy_audience(dirs: list[Path], base: str, name: str, target: Path) -> list[Path]:
     target.mkdir(parents=True)
+    names = sorted({p.name for d in dirs if (d / base).is_dir() for p in (d / base).iterdir()})
     written = []
-    for file_name, header in HEADERS.items():
-        source = known[base] / file_name
-        if not source.is_file():
+    for file_name in names:
+        source = audience_file(dirs, base, file_name)
+        if source is None:
             continue
-        text = strip_header(source.read_text(encoding="utf-8"), file_name)
-        # The copy's own files, not the base audience's, wherever the template names them.
-        text = text.replace(f"'{base}/", f"'{name}/").replace(f'"{base}/', f'"{name}/')
         path = target / file_name
-        path.write_text(header.format(name=name, base=base) + text, encoding="utf-8")
+        if file_name in HEADERS:
+            text = strip_header(source.read_text(encoding="utf-8"), file_name)
+            # The copy's own files, not the base audience's, wherever the template names them.
+            text = text.replace(f"'{base}/", f"'{name}/").replace(f'"{base}/', f'"{name}/')
+            path.write_text(HEADERS[file_name].format(name=name, base=base) + text, "utf-8")
+        else:
+            path.write_bytes(source.read_bytes())  # reference.docx, partials, images
         written.append(path)
-    written.append(write_reference(target))
+    if not (target / REFERENCE_DOCX).exists():
+        written.append(write_reference(target))
     return written
 
 
@@ -166,15 +192,23 @@ WORKSPACE_README = """\
 
 
 def init_workspace(folder: Path, today: str) -> list[Path]:
-    """A new workspace: briefs/ with a sample, templates/, and a README."""
+    """A new workspace: briefs/ with a sample, templates/, and a README; return what was
+    written (a README already there is kept)."""
     folder = Path(folder)
     if (folder / "briefs").exists() or (folder / "templates").exists():
         raise BriefgenError(Problem("already holds a workspace (briefs/ or templates/)", folder))
-    (folder / "briefs").mkdir(parents=True)
-    (folder / "templates").mkdir()
-    sample = folder / "briefs" / "sample.yaml"
-    sample.write_text(SAMPLE_BRIEF.format(date=today), encoding="utf-8")
-    readme = folder / "README.md"
-    if not readme.exists():
-        readme.write_text(WORKSPACE_README, encoding="utf-8")
-    return [sample, folder / "templates", readme]
+    try:
+        (folder / "briefs").mkdir(parents=True)
+        (folder / "templates").mkdir()
+        sample = folder / "briefs" / "sample.yaml"
+        sample.write_text(SAMPLE_BRIEF.format(date=today), encoding="utf-8")
+        written = [sample]
+        readme = folder / "README.md"
+        if not readme.exists():
+            readme.write_text(WORKSPACE_README, encoding="utf-8")
+            written.append(readme)
+    except OSError as exc:
+        raise BriefgenError(
+            Problem(f"cannot write: {exc.strerror}", exc.filename or folder)
+        ) from None
+    return written

@@ -30,8 +30,31 @@ def select_sections(spec: Any, dataset: Dataset, edition: str = "full") -> Selec
     return tuple(select_items(section.select, dataset, edition) for section in spec.sections)
 
 
-def in_edition(item: Any, edition: str) -> bool:
-    return edition == "full" or getattr(item, "releasable", True)
+def shown_with(item: Any, dataset: Dataset) -> list[Any]:
+    """The item and what a brief prints with it: a quote's speaker and the speaker's
+    organisation, a person's organisation. Markings and release apply to all of them."""
+    shown = [item]
+    person = dataset.get(item.speaker) if hasattr(item, "speaker") else item
+    if person is not item:
+        shown.append(person)
+    organisation = getattr(person, "organisation", None)
+    if isinstance(organisation, str):
+        shown.append(dataset.get(organisation))
+    return shown
+
+
+def in_edition(item: Any, edition: str, dataset: Dataset) -> bool:
+    if edition == "full":
+        return True
+    return all(getattr(thing, "releasable", True) for thing in shown_with(item, dataset))
+
+
+# The dataset items each chart draws (see compose.CHARTS).
+def chart_items(chart: str, dataset: Dataset) -> list[Any]:
+    if chart == "timeline":
+        return list(dataset.items("events"))
+    wanted = ("founding-states", "joined-states")
+    return [dataset.by_id[i] for i in wanted if i in dataset.by_id]
 
 
 def select_items(
@@ -45,7 +68,7 @@ def select_items(
         selector = getattr(selection, kind)
         if selector is not None:
             items = select_kind(kind, selector, dataset)
-            picked[kind] = tuple(item for item in items if in_edition(item, edition))
+            picked[kind] = tuple(item for item in items if in_edition(item, edition, dataset))
     return picked
 
 

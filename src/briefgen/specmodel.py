@@ -158,8 +158,9 @@ Selection = create_model(
 
 
 def any_item_id(value: str, info: ValidationInfo) -> str:
+    """An item a brief can cite: anything in the dataset but a source itself."""
     dataset = _dataset(info)
-    if dataset is None or value in dataset.kind_of:
+    if dataset is None or dataset.kind_of.get(value, "sources") != "sources":
         return value
     raise ValueError(
         f"unknown id '{value}'{did_you_mean(value, dataset.kind_of)} (see: briefgen data list)"

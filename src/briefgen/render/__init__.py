@@ -9,7 +9,7 @@ WeasyPrint and python-docx are imported only when a format needs them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen.document import Brief
@@ -64,7 +64,12 @@ def write_docx(rendered: Rendered, options: Options) -> Output:
 
     audience = rendered.template.split("/")[0]
     reference = audience_file(rendered.template_dirs, audience, REFERENCE_DOCX)
-    data, missing = render_docx(rendered.tree, reference)
+    try:
+        data, missing = render_docx(rendered.tree, reference)
+    except BriefgenError as exc:  # name the template where the writer could not
+        raise BriefgenError(
+            [p if p.file else replace(p, file=rendered.template) for p in exc.problems]
+        ) from None
     return Output(data, missing_styles=tuple(missing))
 
 

@@ -59,7 +59,8 @@ def render_docx(
     contents_due = long_brief >= CONTENTS_FROM_SECTIONS
     for block in document.blocks:
         if contents_due and isinstance(block, tree.Heading) and block.level == 1:
-            add_contents(word)  # before the first section, after the title block
+            # before the first section, after the title block
+            add_contents(word, document.meta.get("briefgen:contents-label", "Contents"))
             contents_due = False
         write_block(word, block)
     set_properties(word, document)
@@ -183,7 +184,10 @@ def write_figure(word, figure: tree.Figure) -> None:
     """The chart as a picture (Word cannot take the SVG alone), with its alt text."""
     import cairosvg  # only briefs with charts need it
 
-    png = cairosvg.svg2png(bytestring=figure.svg, scale=3)
+    try:
+        png = cairosvg.svg2png(bytestring=figure.svg, scale=3)
+    except Exception as exc:  # cairosvg raises XML and value errors of several kinds
+        raise BriefgenError(f"a figure's drawing cannot be read: {exc}") from None
     paragraph = word.add_paragraph()
     shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(text_width_mm(word)))
     shape._inline.docPr.set("descr", figure.alt)  # the alt text Word shows and reads out

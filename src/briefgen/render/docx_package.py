@@ -42,14 +42,19 @@ def set_properties(word, document: tree.HtmlDocument) -> None:
     properties.subject = meta.get("description", "")
     properties.author = meta.get("author", "")
     properties.last_modified_by = meta.get("author", "")
-    properties.keywords = meta.get("keywords", "")
+    properties.keywords = fit(meta.get("keywords", ""), 255)  # Word's limit for the field
     properties.language = document.language
     set_proofing_language(word, WORD_LANGUAGES.get(document.language, document.language))
-    properties.category = "Briefing note"
+    properties.category = meta.get("briefgen:category", "")
     properties.content_status = meta.get("briefgen:marking", "")
     properties.comments = ""
     properties.revision = 1
     properties.created = properties.modified = brief_datetime(meta)
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` cut at its last comma before ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit].rsplit(",", 1)[0]
 
 
 def set_proofing_language(word, language: str) -> None:

@@ -32,24 +32,44 @@ WATERMARK_XML = (
 FIELD_SIZE = Pt(7.5)  # page numbers in the footer
 
 
-def write_page_furniture(word, meta: dict[str, str]) -> None:
-    """The marking at top and bottom, "Page X of Y" in the footer."""
+def headers_and_footers(word) -> list[tuple]:
+    """Every header/footer pair a page can get: the default one, and the first-page and
+    even-page ones where a reference document turns them on."""
     section = word.sections[0]
+    pairs = [(section.header, section.footer)]
+    if section.different_first_page_header_footer:
+        pairs.append((section.first_page_header, section.first_page_footer))
+    if word.settings.odd_and_even_pages_header_footer:
+        pairs.append((section.even_page_header, section.even_page_footer))
+    return pairs
+
+
+def free_paragraph(part):
+    """The part's first paragraph if empty, else a new one: a reference's own header
+    text (a logo line, a department name) is kept, not written into."""
+    first = part.paragraphs[0]
+    return first if not first.text.strip() and not first.runs else part.add_paragraph()
+
+
+def write_page_furniture(word, meta: dict[str, str]) -> None:
+    """The marking at top and bottom, "Page X of Y" in the footer, on every kind of page."""
     marking = meta.get("briefgen:marking", "")
-    header = section.header.paragraphs[0]
-    marking_line(header, marking)
-    footer = section.footer.paragraphs[0]
-    marking_line(footer, marking)
-    page_line = section.footer.add_paragraph()
-    page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    write_page_label(page_line, meta.get("briefgen:page-label", "Page {page} of {pages}"))
+    label = meta.get("briefgen:page-label", "Page {page} of {pages}")
+    for header, footer in headers_and_footers(word):
+        header.is_linked_to_previous = False
+        footer.is_linked_to_previous = False
+        marking_line(free_paragraph(header), marking)
+        marking_line(free_paragraph(footer), marking)
+        page_line = footer.add_paragraph()
+        page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        write_page_label(page_line, label)
 
 
 def add_watermark(word, text: str) -> None:
     """Word's own kind of watermark: text in the header, behind every page."""
-    shape = parse_xml(WATERMARK_XML.format(text=xml_escape(text, {'"': "&quot;"})))
-    header = word.sections[0].header.paragraphs[0]
-    header.add_run()._r.append(shape)
+    for header, _ in headers_and_footers(word):
+        shape = parse_xml(WATERMARK_XML.format(text=xml_escape(text, {'"': "&quot;"})))
+        header.paragraphs[0].add_run()._r.append(shape)
 
 
 def marking_line(paragraph, marking: str) -> None:
@@ -93,9 +113,9 @@ def add_field(paragraph, instruction: str, shown: str = "1", size: Pt | None = F
             run._r.append(char(piece))
 
 
-def add_contents(word) -> None:
+def add_contents(word, label: str) -> None:
     """A table of contents that Word fills in when the document is opened."""
-    add_field(word.add_paragraph(), r'TOC \o "1-2" \h \z \u', "Contents", size=None)
+    add_field(word.add_paragraph(), r'TOC \o "1-2" \h \z \u', label, size=None)
     settings = word.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")

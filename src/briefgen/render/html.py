@@ -36,6 +36,10 @@ class Notes:
     entries: list[tuple[int, str]] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
 
+    def refs(self, entries) -> list[int]:
+        """The note numbers of several entries: each once, in order (``2, 3``, not ``32``)."""
+        return sorted({self.ref(entry) for entry in entries})
+
     def ref(self, entry: Entry) -> int:
         text = entry.citation.text
         if text not in self.numbers:

@@ -77,3 +77,34 @@ def test_up_to_date_build_does_not_import_the_renderers(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().endswith("False False"), result.stdout + result.stderr
+
+
+def test_parallel_build_gives_the_same_bytes_as_a_serial_one(tmp_path):
+    serial = build_briefs(SPECS, out_dir=tmp_path / "serial")
+    parallel = build_briefs(SPECS, out_dir=tmp_path / "parallel", options=BuildOptions(jobs=2))
+    assert len(serial.lines) == len(parallel.lines) == 4
+    for path in (tmp_path / "serial").glob("*.*"):
+        if path.is_file() and path.suffix != ".json":
+            assert path.read_bytes() == (tmp_path / "parallel" / path.name).read_bytes()
+
+
+def test_problems_in_worker_processes_keep_file_and_line(tmp_path):
+    import pytest
+
+    from briefgen.errors import BriefgenError
+
+    workspace = tmp_path / "ws"
+    (workspace / "briefs").mkdir(parents=True)
+    template = workspace / "templates" / "press" / "brief.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        '{% extends "base/base.html.j2" %}\n{% block lead %}{{ brief.nope }}{% endblock %}\n'
+    )
+    for spec in SPECS:
+        shutil.copy(spec, workspace / "briefs" / spec.name)
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([workspace / "briefs"], out_dir=workspace / "build",
+                     options=BuildOptions(jobs=2))  # fmt: skip
+    (problem,) = excinfo.value.problems  # only the press brief uses that template
+    assert (problem.file, problem.line) == (str(template.resolve()), 2)
+    assert excinfo.value.summary == "nothing was written"

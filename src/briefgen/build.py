@@ -51,6 +51,7 @@ class BuildOptions:
     force: bool = False  # rebuild even what is up to date
     pdf_variant: str | None = "pdf/ua-1"
     time_limit_seconds: float = 60
+    jobs: int = 1  # worker processes for rendering (the command line uses every core)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,22 @@ def check_briefs(spec_paths: list[Path], dataset_path: Path | None = None) -> Re
     return report
 
 
+@dataclass(frozen=True)
+class Job:
+    """One edition of one brief, with what the cache decided about each format."""
+
+    item: LoadedSpec
+    brief: Brief
+    dirs: list[Path]
+    formats: list[str]
+    inputs: dict[str, str]  # format → hash of its inputs
+    current: dict[str, dict]  # format → manifest entry of an up-to-date output
+
+    @property
+    def wanted(self) -> list[str]:
+        return [fmt for fmt in self.formats if fmt not in self.current]
+
+
 def build_briefs(
     spec_paths: list[Path],
     *,
@@ -106,21 +123,18 @@ def build_briefs(
 ) -> Report:
     """Build every spec; the report has one line per file written."""
     from briefgen.cache import input_key, up_to_date
-    from briefgen.render import Options, render_brief
+    from briefgen.render import Options
     from briefgen.write import read_manifest, write_briefs
 
     options = options or BuildOptions()
-    render_options = Options(options.pdf_variant, options.time_limit_seconds)
     report = Report()
-
     manifest, _ = read_manifest(Path(out_dir))
-    option_words = f"{options.pdf_variant}"
 
-    def render(item: LoadedSpec, brief: Brief) -> RenderedBrief:
+    def plan(item: LoadedSpec, brief: Brief) -> Job:
         dirs = template_dirs(item.path)
         formats = list(dict.fromkeys(options.formats or item.spec.formats))
         # The spec's path counts too: the manifest says which spec each output came from.
-        words = f"{option_words} {item.path.resolve()}"
+        words = f"{options.pdf_variant} {item.path.resolve()}"
         inputs = {fmt: input_key(brief, dirs, fmt, words) for fmt in formats}
         entry = manifest["briefs"].get(brief.output_id)
         current = {} if options.force else {
@@ -128,30 +142,18 @@ def build_briefs(
             for fmt in formats
             if (found := up_to_date(entry, fmt, inputs[fmt], Path(out_dir))) is not None
         }  # fmt: skip
-        wanted = [fmt for fmt in formats if fmt not in current]
-        outputs = render_brief(brief, wanted, dirs, render_options) if wanted else {}
-        if "docx" in outputs and outputs["docx"].missing_styles:
-            report.warnings.append(
-                Problem(
-                    f"brief '{brief.output_id}': the reference document has no "
-                    f"{', '.join(outputs['docx'].missing_styles)}; used Normal instead",
-                    audience_file(dirs, brief.audience, REFERENCE_DOCX),
-                    severity="warning",
-                )
-            )
-        pdf_pages = (
-            outputs["pdf"].pages if "pdf" in outputs else current.get("pdf", {}).get("pages")
-        )
-        if "pdf" in formats:
-            budget = item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
-            report.warnings.extend(over_budget(item, brief.output_id, pdf_pages, budget))
-        if "pdf" in outputs:
-            spill = outputs["pdf"].first_page_spill
-            report.warnings.extend(first_page_spill(item, brief.output_id, spill))
-        return RenderedBrief(item, brief, outputs, inputs, current)
+        return Job(item, brief, dirs, formats, inputs, current)
 
     try:
-        rendered = each_brief(spec_paths, dataset_path, report, render, options)
+        jobs = each_brief(spec_paths, dataset_path, report, plan, options)
+        render_options = Options(options.pdf_variant, options.time_limit_seconds)
+        outputs = render_jobs(jobs, render_options, options.jobs)
+        rendered = []
+        for job, job_outputs in zip(jobs, outputs, strict=True):
+            report.warnings += render_warnings(job, job_outputs)
+            rendered.append(
+                RenderedBrief(job.item, job.brief, job_outputs, job.inputs, job.current)
+            )
         if options.strict and report.warnings:
             raise BriefgenError([replace(w, severity="error") for w in report.warnings])
     except BriefgenError as exc:
@@ -159,6 +161,74 @@ def build_briefs(
     report.lines, write_warnings = write_briefs(rendered, Path(out_dir))
     report.warnings += write_warnings
     return report
+
+
+def render_jobs(jobs: list[Job], render_options, workers: int) -> list[dict]:
+    """Render what each job wants, in worker processes when there is more than one to do;
+    every brief's problems are collected before any is raised."""
+    from briefgen.render import render_brief
+
+    todo = [job for job in jobs if job.wanted]
+    results: dict[int, dict] = {}
+    problems: list[Problem] = []
+    if workers > 1 and len(todo) > 1:
+        with worker_pool(min(workers, len(todo))) as pool:
+            futures = {
+                id(job): pool.submit(render_brief, job.brief, job.wanted, job.dirs, render_options)
+                for job in todo
+            }
+            for job in todo:
+                try:
+                    results[id(job)] = futures[id(job)].result()
+                except BriefgenError as exc:
+                    problems += exc.problems
+    else:
+        for job in todo:
+            try:
+                results[id(job)] = render_brief(job.brief, job.wanted, job.dirs, render_options)
+            except BriefgenError as exc:
+                problems += exc.problems
+    if problems:
+        raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
+    return [results.get(id(job), {}) for job in jobs]
+
+
+# A worker renders this many briefs, then a fresh one takes over: memory stays flat
+# however long the batch (WeasyPrint's caches grow a little with every render).
+RENDERS_PER_WORKER = 100
+
+
+def worker_pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),  # needed to recycle workers
+        max_tasks_per_child=RENDERS_PER_WORKER,
+    )
+
+
+def render_warnings(job: Job, outputs: dict) -> list[Problem]:
+    """Page budget, page 1, and DOCX styles: what only a rendered brief can tell."""
+    warnings = []
+    brief, dirs = job.brief, job.dirs
+    if "docx" in outputs and outputs["docx"].missing_styles:
+        warnings.append(
+            Problem(
+                f"brief '{brief.output_id}': the reference document has no "
+                f"{', '.join(outputs['docx'].missing_styles)}; used Normal instead",
+                audience_file(dirs, brief.audience, REFERENCE_DOCX),
+                severity="warning",
+            )
+        )
+    if "pdf" in job.formats:
+        pages = outputs["pdf"].pages if "pdf" in outputs else job.current["pdf"].get("pages")
+        budget = job.item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
+        warnings += over_budget(job.item, brief.output_id, pages, budget)
+    if "pdf" in outputs:
+        warnings += first_page_spill(job.item, brief.output_id, outputs["pdf"].first_page_spill)
+    return warnings
 
 
 def editions(spec, options: BuildOptions) -> list[str]:

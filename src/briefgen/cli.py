@@ -8,6 +8,7 @@ something is really broken.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -133,6 +134,16 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even the outputs that are up to date.")
     ] = False,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Briefs rendered at once, in worker processes. Default: one per core.",
+        ),
+    ] = None,
     pdf_variant: Annotated[
         PdfVariant,
         typer.Option(
@@ -162,6 +173,7 @@ def build(
         draft=draft,
         strict=strict,
         force=force,
+        jobs=jobs or os.cpu_count() or 1,
         pdf_variant=PdfVariant(pdf_variant).value,
         time_limit_seconds=time_limit,
     )

@@ -112,7 +112,6 @@ class Figure(Sourced):
     derived_from: tuple[Slug, ...] = ()
 
 
-
 class Quote(Sourced):
     speaker: Slug
     text: Text

@@ -52,6 +52,9 @@ class BriefgenError(Exception):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def __reduce__(self):  # keep the problems whole across worker processes
+        return (BriefgenError, (self.problems, self.summary))
+
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``; did you mean 'x'?`` suffix, or the empty string."""

@@ -122,7 +122,7 @@ def build_briefs(
     options: BuildOptions | None = None,
 ) -> Report:
     """Build every spec; the report has one line per file written."""
-    from briefgen.cache import input_key, up_to_date
+    from briefgen.cache import input_key, templates_digest, up_to_date
     from briefgen.render import Options
     from briefgen.write import read_manifest, write_briefs
 
@@ -135,7 +135,8 @@ def build_briefs(
         formats = list(dict.fromkeys(options.formats or item.spec.formats))
         # The spec's path counts too: the manifest says which spec each output came from.
         words = f"{options.pdf_variant} {item.path.resolve()}"
-        inputs = {fmt: input_key(brief, dirs, fmt, words) for fmt in formats}
+        templates = templates_digest(dirs)
+        inputs = {fmt: input_key(brief, templates, fmt, words) for fmt in formats}
         entry = manifest["briefs"].get(brief.output_id)
         current = {} if options.force else {
             fmt: found
@@ -250,19 +251,23 @@ def each_brief(
     results: list[T] = []
     loaded, problems = _load(spec_paths, dataset)
     for item in loaded:  # the specs that loaded still get their templates checked
+        # Checked once per spec, on everything the full edition shows.
+        full = select_sections(item.spec, dataset)
+        problems += marking_too_low(item, full, dataset)
+        report.warnings += empty_selections(item, full)
+        try:  # a typo in the audience's audience.yaml is found by validate too
+            audience_settings(template_dirs(item.path), item.spec.audience)
+        except BriefgenError as exc:
+            problems += exc.problems
+            continue
         for edition in editions(item.spec, options):
-            selections = select_sections(item.spec, dataset, edition)
-            if edition == editions(item.spec, options)[0]:  # once per spec
-                problems += marking_too_low(item, select_sections(item.spec, dataset), dataset)
-                report.warnings += empty_selections(item, selections)
+            selections = full if edition == "full" else select_sections(item.spec, dataset, edition)
             draft = options.draft or item.spec.draft
             brief = compose_brief(item.spec, selections, dataset, edition, draft)
             try:
-                # A typo in the audience's audience.yaml is found by validate too.
-                audience_settings(template_dirs(item.path), item.spec.audience)
                 results.append(step(item, brief))
             except BriefgenError as exc:
                 problems += exc.problems
     if problems:
-        raise BriefgenError(list(dict.fromkeys(problems)))  # an edition pair repeats some
+        raise BriefgenError(list(dict.fromkeys(problems)))  # editions share a template
     return results

@@ -19,12 +19,16 @@ from briefgen import __version__
 from briefgen.document import Brief
 
 
-def input_key(brief: Brief, template_dirs: list[Path], output_format: str, options: str) -> str:
+def templates_digest(template_dirs: list[Path]) -> str:
+    """One hash for all the template folders (walked once per brief, not per format)."""
+    return "".join(folder_digest(Path(d).resolve(), folder_stamp(d)) for d in template_dirs)
+
+
+def input_key(brief: Brief, templates: str, output_format: str, options: str) -> str:
+    """``templates`` is :func:`templates_digest` of the brief's template folders."""
     digest = hashlib.sha256()
-    for part in (__version__, output_format, options, repr(brief)):
+    for part in (__version__, output_format, options, repr(brief), templates):
         digest.update(part.encode("utf-8") + b"\0")
-    for folder in template_dirs:
-        digest.update(folder_digest(Path(folder).resolve(), folder_stamp(folder)).encode())
     return digest.hexdigest()
 
 

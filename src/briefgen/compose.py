@@ -115,16 +115,13 @@ def timeline(context: Context) -> doc.Chart:
     return doc.Chart("timeline", labels["timeline_title"], alt, events=rows)
 
 
-# The dataset's figures the chart shows, and the label (short, for a bar) of each.
-SUPPORTING_STATES = {"founding-states": "bar_founding", "joined-states": "bar_joined"}
-
-
 def supporting_states(context: Context) -> doc.Chart:
     """Founding and joined states, as bars, from the dataset's figures."""
     labels = context.labels
     figures = chart_items("supporting-states", context.dataset)
     bars = tuple(
-        doc.ChartBar(labels[SUPPORTING_STATES[figure.id]], figure.value, entry(figure, context))
+        # Each bar's short label is the label "bar_<figure id>" in the brief's language.
+        doc.ChartBar(labels[f"bar_{figure.id}"], figure.value, entry(figure, context))
         for figure in figures
         if in_edition(figure, context.edition, context.dataset)
     )

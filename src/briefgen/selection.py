@@ -49,12 +49,15 @@ def in_edition(item: Any, edition: str, dataset: Dataset) -> bool:
     return all(getattr(thing, "releasable", True) for thing in shown_with(item, dataset))
 
 
-# The dataset items each chart draws (see compose.CHARTS).
+# The figures the supporting-states chart draws, as bars in this order.
+SUPPORTING_STATES = ("founding-states", "joined-states")
+
+
 def chart_items(chart: str, dataset: Dataset) -> list[Any]:
+    """The dataset items a chart draws (compose.CHARTS draws them)."""
     if chart == "timeline":
         return list(dataset.items("events"))
-    wanted = ("founding-states", "joined-states")
-    return [dataset.by_id[i] for i in wanted if i in dataset.by_id]
+    return [dataset.by_id[i] for i in SUPPORTING_STATES if i in dataset.by_id]
 
 
 def select_items(

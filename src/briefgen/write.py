@@ -49,6 +49,7 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
     ]
     rendered = [item for item in rendered if item.outputs]  # the rest is up to date
     lines: list[str] = []
+    written: list[Path] = []
     warnings: list[Problem] = []
     staged: list[tuple[RenderedBrief, list[tuple[Path, Path]]]] = []
     try:
@@ -64,14 +65,15 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
                 replace_together(files)
                 files.clear()  # moved: nothing left to clean up
                 entries = file_entries(item)
+                written += [out_dir / e["name"] for e in entries]
                 lines += [describe(out_dir / e["name"], e["pages"], e["bytes"]) for e in entries]
                 with lock(out_dir, MANIFEST):
                     remove_leftovers(out_dir, [MANIFEST])
                     warnings += update_manifest(out_dir, item, entries)
     except OSError as exc:
-        raise BriefgenError(cannot_write(exc, out_dir), summary=written_so_far(lines)) from None
+        raise BriefgenError(cannot_write(exc, out_dir), summary=written_so_far(written)) from None
     except BriefgenError as exc:
-        raise BriefgenError(exc.problems, summary=written_so_far(lines)) from None
+        raise BriefgenError(exc.problems, summary=written_so_far(written)) from None
     finally:
         for _, files in staged:
             for temporary, _ in files:
@@ -79,10 +81,10 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
     return unchanged + lines, warnings
 
 
-def written_so_far(lines: list[str]) -> str:
-    if not lines:
+def written_so_far(written: list[Path]) -> str:
+    if not written:
         return "nothing was written"
-    return "written before it: " + ", ".join(line.split("  ")[0] for line in lines)
+    return "written before it: " + ", ".join(map(str, written))
 
 
 def cannot_write(exc: OSError, fallback: Path) -> Problem:

@@ -43,6 +43,7 @@ class Rendered:
     html: str
     tree: HtmlDocument  # the same HTML, read and checked against the supported subset
     template_dirs: list[Path]
+    audience: str
     template: str  # e.g. "minister/brief.html.j2", for messages
 
 
@@ -62,8 +63,7 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
 def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
 
-    audience = rendered.template.split("/")[0]
-    reference = audience_file(rendered.template_dirs, audience, REFERENCE_DOCX)
+    reference = audience_file(rendered.template_dirs, rendered.audience, REFERENCE_DOCX)
     try:
         data, missing = render_docx(rendered.tree, reference)
     except BriefgenError as exc:  # name the template where the writer could not
@@ -116,7 +116,7 @@ def render_brief(
 def render_template(brief: Brief, template_dirs: list[Path], template: str) -> Rendered:
     html = render_html(brief, template_dirs)
     # Checked whatever the formats: a template is valid for both or for neither.
-    return Rendered(html, parse_html(html, template), template_dirs, template)
+    return Rendered(html, parse_html(html, template), template_dirs, brief.audience, template)
 
 
 def check_template(brief: Brief, template_dirs: list[Path]) -> None:

@@ -12,6 +12,7 @@ reproducible ZIP in :mod:`docx_package`.
 from __future__ import annotations
 
 import io
+from functools import cache, lru_cache
 from pathlib import Path
 
 import docx
@@ -39,6 +40,7 @@ FONT = "Arial"  # on every Word installation; covers Latin and Cyrillic, Kazakh 
 CONTENTS_FROM_SECTIONS = 10  # a brief with this many top-level headings gets a contents field
 ATTRIBUTION_STYLE = "Quote Attribution"
 ENDNOTE_STYLE = "Source Note"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 def render_docx(
@@ -49,9 +51,9 @@ def render_docx(
     With a reference .docx (pandoc's idea), its styles, page size, margins,
     header and footer are the document's; without one, briefgen's house style.
     """
-    word = open_reference(reference) if reference else house_document()
+    word = open_reference(reference) if reference else docx.Document(io.BytesIO(house_template()))
     ensure_styles(word)
-    word.missing_styles = set()  # filled by pick_style as the blocks are written
+    out = Writer(word)
     write_page_furniture(word, document.meta)
     if document.watermark:
         add_watermark(word, document.watermark)
@@ -62,13 +64,11 @@ def render_docx(
             # before the first section, after the title block
             add_contents(word, document.meta.get("briefgen:contents-label", "Contents"))
             contents_due = False
-        write_block(word, block)
+        write_block(out, block)
     set_properties(word, document)
     buffer = io.BytesIO()
     word.save(buffer)
-    return normalise_zip(buffer.getvalue(), zip_timestamp(document.meta)), sorted(
-        word.missing_styles
-    )
+    return normalise_zip(buffer.getvalue(), zip_timestamp(document.meta)), sorted(out.missing)
 
 
 def house_document():
@@ -79,7 +79,24 @@ def house_document():
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = section.bottom_margin = Mm(20)
     section.left_margin = section.right_margin = Mm(18)
+    # python-docx's template carries a second copy of every style for Word 2010
+    # (stylesWithEffects, 430 KB): Word remakes it, and compressing it was a fifth
+    # of the time a DOCX took.
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            word.part.drop_rel(rel_id)
     return word
+
+
+@cache
+def house_template() -> bytes:
+    """The house document with briefgen's styles, made once per process; each brief
+    opens a copy."""
+    word = house_document()
+    ensure_styles(word)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
 
 
 def house_reference() -> bytes:
@@ -110,12 +127,31 @@ def open_reference(path: Path):
     return word
 
 
-def pick_style(word, name: str) -> str | None:
-    """``name`` if the document has it; else None (Normal) and a note of what was missing."""
-    if name in {style.name for style in word.styles}:
-        return name
-    word.missing_styles.add(name)
-    return None
+class Writer:
+    """The document being written, with its styles looked up once.
+
+    python-docx finds a style by scanning every style in the document, for each
+    paragraph; with a hundred paragraphs that was most of the DOCX's time.
+    """
+
+    def __init__(self, word) -> None:
+        self.word = word
+        self.style_ids = {style.name: style.style_id for style in word.styles}
+        self.missing: set[str] = set()  # styles asked for that the document lacks
+
+    def style_id(self, name: str) -> str | None:
+        """The id of style ``name``; None (Normal) if the document lacks it, noted."""
+        found = self.style_ids.get(name)
+        if found is None:
+            self.missing.add(name)
+        return found
+
+    def paragraph(self, style: str | None = None, text: str = ""):
+        """A new paragraph at the end of the body, in ``style`` (None: Normal)."""
+        paragraph = self.word.add_paragraph(text)
+        if style is not None:
+            paragraph._p.style = self.style_id(style)
+        return paragraph
 
 
 # --- styles -------------------------------------------------------------------
@@ -157,74 +193,78 @@ def ensure_styles(word) -> None:
 # --- blocks ----------------------------------------------------------------------------
 
 
-def write_block(word, block: tree.Block) -> None:
+def write_block(out: Writer, block: tree.Block) -> None:
     if isinstance(block, tree.Heading):
-        add_runs(
-            word.add_paragraph(style=pick_style(word, HEADING_STYLES[block.level])), block.runs
-        )
+        add_runs(out.paragraph(HEADING_STYLES[block.level]), block.runs)
     elif isinstance(block, tree.Paragraph):
-        style = "Intense Quote" if block.role == "callout" else None
-        add_runs(word.add_paragraph(style=style and pick_style(word, style)), block.runs)
+        add_runs(out.paragraph("Intense Quote" if block.role == "callout" else None), block.runs)
     elif isinstance(block, tree.ListBlock):
-        write_list(word, block)
+        write_list(out, block)
     elif isinstance(block, tree.Quote):
         for runs in block.paragraphs:
-            add_runs(word.add_paragraph(style=pick_style(word, "Quote")), runs)
+            add_runs(out.paragraph("Quote"), runs)
         if block.attribution:
-            add_runs(word.add_paragraph(style=ATTRIBUTION_STYLE), block.attribution)
+            add_runs(out.paragraph(ATTRIBUTION_STYLE), block.attribution)
     elif isinstance(block, tree.Table):
-        write_table(word, block)
+        write_table(out, block)
     elif isinstance(block, tree.PageBreak):
-        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        out.paragraph().add_run().add_break(WD_BREAK.PAGE)
     elif isinstance(block, tree.Figure):
-        write_figure(word, block)
+        write_figure(out, block)
 
 
-def write_figure(word, figure: tree.Figure) -> None:
+def write_figure(out: Writer, figure: tree.Figure) -> None:
     """The chart as a picture (Word cannot take the SVG alone), with its alt text."""
+    png = chart_png(figure.svg)
+    width = Mm(text_width_mm(out.word))
+    shape = out.paragraph().add_run().add_picture(io.BytesIO(png), width=width)
+    shape._inline.docPr.set("descr", figure.alt)  # the alt text Word shows and reads out
+    if figure.caption:
+        add_runs(out.paragraph("Caption"), figure.caption)
+
+
+@lru_cache(maxsize=16)
+def chart_png(svg: bytes) -> bytes:
+    """The drawing as a PNG; kept, since briefs of a batch draw the same charts."""
     import cairosvg  # only briefs with charts need it
 
     try:
-        png = cairosvg.svg2png(bytestring=figure.svg, scale=3)
+        return cairosvg.svg2png(bytestring=svg, scale=3)
     except Exception as exc:  # cairosvg raises XML and value errors of several kinds
         raise BriefgenError(f"a figure's drawing cannot be read: {exc}") from None
-    paragraph = word.add_paragraph()
-    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(text_width_mm(word)))
-    shape._inline.docPr.set("descr", figure.alt)  # the alt text Word shows and reads out
-    if figure.caption:
-        add_runs(word.add_paragraph(style=pick_style(word, "Caption")), figure.caption)
 
 
-def write_list(word, block: tree.ListBlock) -> None:
+def write_list(out: Writer, block: tree.ListBlock) -> None:
     if block.role == "endnotes":
         # Numbers are the note numbers the body cites, so they are written, not counted.
         for number, runs in zip(block.numbers, block.items, strict=True):
-            add_runs(word.add_paragraph(f"{number}. ", style=ENDNOTE_STYLE), runs)
+            add_runs(out.paragraph(ENDNOTE_STYLE, f"{number}. "), runs)
         return
-    style = pick_style(word, "List Number" if block.ordered else "List Bullet")
+    style = "List Number" if block.ordered else "List Bullet"
     for runs in block.items:
-        add_runs(word.add_paragraph(style=style), runs)
+        add_runs(out.paragraph(style), runs)
 
 
-def write_table(word, block: tree.Table) -> None:
+def write_table(out: Writer, block: tree.Table) -> None:
     columns = max(sum(cell.colspan for cell in row) for row in block.rows)
-    table = word.add_table(rows=len(block.rows), cols=columns)
-    table_style = pick_style(word, TABLE_STYLES[block.role])
-    if table_style:
-        table.style = word.styles[table_style]
+    table = out.word.add_table(rows=len(block.rows), cols=columns)
+    table._tbl.tblStyle_val = out.style_id(TABLE_STYLES[block.role])
     no_first_column_emphasis(table)
-    widths = column_widths(block, columns, text_width_mm(word))
+    widths = column_widths(block, columns, text_width_mm(out.word))
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice reads
-        for cell in column.cells:
-            cell.width = width  # the cells, which Word reads
     for row_index, row in enumerate(block.rows):
+        # Taken once per row, before merging: python-docx's table.cell() walks the whole
+        # table each time.
+        word_cells = table.rows[row_index].cells
+        for word_cell, width in zip(word_cells, widths, strict=True):
+            word_cell.width = width  # the cells, which Word reads
         column = 0
         for cell in row:
-            target = table.cell(row_index, column)
+            target = word_cells[column]
             if cell.colspan > 1:
-                target = target.merge(table.cell(row_index, column + cell.colspan - 1))
+                target = target.merge(word_cells[column + cell.colspan - 1])
             add_runs(target.paragraphs[0], cell.runs, bold=cell.header)
             if cell.header and block.role == "title-block":
                 shade(target, TITLE_BLOCK_SHADE)
@@ -295,7 +335,9 @@ def add_runs(paragraph, runs: list[tree.Run], bold: bool = False) -> None:
         if run.text == "\n":
             paragraph.add_run().add_break()
             continue
-        word_run = paragraph.add_run(run.text)
+        word_run = paragraph.add_run()
+        # Straight into <w:t>: python-docx's run.text reads the text a character at a time.
+        word_run._r.add_t(run.text)
         word_run.bold = run.bold or bold or None
         word_run.italic = run.italic or None
         if run.superscript:

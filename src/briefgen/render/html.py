@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -88,11 +89,15 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(template_dirs: list[Path], language: str = "en") -> jinja2.Environment:
+@lru_cache(maxsize=32)
+def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
+    """One environment per template folders and language, kept for the process: it keeps
+    compiled templates (and recompiles one whose file changed), so a batch, a --watch
+    loop or the web portal compile each template once, not once per brief."""
     # Sandboxed: a template cannot reach Python internals (no __globals__, no open()),
     # so a copied template can lay a brief out but not read files or run code.
     env = ImmutableSandboxedEnvironment(
-        loader=ConfinedLoader(template_dirs),
+        loader=ConfinedLoader(list(template_dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -120,7 +125,7 @@ def asset_finder(template_dirs: list[Path]):
 
 
 def render_html(brief: Brief, template_dirs: list[Path]) -> str:
-    env = make_environment(template_dirs, brief.language)
+    env = environment(tuple(template_dirs), brief.language)
     name = entry_template(brief.audience)
     try:
         template = env.get_template(name)

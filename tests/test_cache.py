@@ -10,7 +10,7 @@ import sys
 import yaml
 
 from briefgen.build import BuildOptions, build_briefs
-from briefgen.load_dataset import DEFAULT_DATASET
+from briefgen.workspace import DEFAULT_DATASET
 from conftest import BRIEFS
 
 SPECS = [BRIEFS / "press-lines-astana.yaml", BRIEFS / "red-crescent-outreach.yaml"]
@@ -66,7 +66,7 @@ def test_a_template_change_rebuilds_and_the_manifest_records_inputs(tmp_path):
     assert not any("up to date" in line for line in report.lines)
 
 
-def test_up_to_date_build_does_not_import_the_renderers(tmp_path):
+def test_an_up_to_date_build_does_not_import_the_renderers(tmp_path):
     out = tmp_path / "build"
     build_briefs(SPECS[:1], out_dir=out)
     code = (
@@ -108,3 +108,88 @@ def test_problems_in_worker_processes_keep_file_and_line(tmp_path):
     (problem,) = excinfo.value.problems  # only the press brief uses that template
     assert (problem.file, problem.line) == (str(template.resolve()), 2)
     assert excinfo.value.summary == "nothing was written"
+
+
+def refuse_to_load(monkeypatch):
+    """Make reading any spec fail, to prove a build did not read one."""
+    import briefgen.load_spec
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a spec was read")
+
+    monkeypatch.setattr(briefgen.load_spec, "load_specs", fail)
+
+
+def copied_specs(tmp_path):
+    (tmp_path / "ws" / "briefs").mkdir(parents=True)
+    copies = [tmp_path / "ws" / "briefs" / spec.name for spec in SPECS]
+    for spec, copy in zip(SPECS, copies, strict=True):
+        shutil.copy(spec, copy)
+    return copies
+
+
+def test_nothing_changed_means_no_spec_is_even_read(tmp_path, monkeypatch):
+    specs, out = copied_specs(tmp_path), tmp_path / "build"
+    build_briefs(specs, out_dir=out)
+    refuse_to_load(monkeypatch)
+    report = build_briefs(specs, out_dir=out)
+    assert len(report.lines) == 4 and all(line.endswith("up to date") for line in report.lines)
+    assert {brief.state for brief in report.briefs} == {"up to date"}
+
+
+def test_a_touched_spec_is_read_once_then_skipped_again(tmp_path, monkeypatch):
+    specs, out = copied_specs(tmp_path), tmp_path / "build"
+    build_briefs(specs, out_dir=out)
+    specs[0].write_text(specs[0].read_text(encoding="utf-8"), encoding="utf-8")  # same words
+    report = build_briefs(specs, out_dir=out)  # read, found up to date, stamp recorded
+    assert all(line.endswith("up to date") for line in report.lines)
+    refuse_to_load(monkeypatch)
+    assert all(line.endswith("up to date") for line in build_briefs(specs, out_dir=out).lines)
+
+
+def test_what_the_quick_test_cannot_vouch_for_is_looked_at_closely(tmp_path, monkeypatch):
+    specs, out = copied_specs(tmp_path), tmp_path / "build"
+    build_briefs(specs, out_dir=out)
+    (out / "press-lines-astana.pdf").write_bytes(b"%PDF-damaged")  # another size
+    report = build_briefs(specs, out_dir=out)
+    assert [line.split()[0] for line in report.lines if "up to date" not in line] == [
+        str(out / "press-lines-astana.pdf")
+    ]
+    # Options that change the outputs (or the verdict on warnings) take the long way too.
+    for options in (BuildOptions(draft=True), BuildOptions(strict=True)):
+        with monkeypatch.context() as patch:
+            refuse_to_load(patch)
+            try:
+                build_briefs(specs, out_dir=out, options=options)
+            except AssertionError as exc:
+                assert "a spec was read" in str(exc)
+            else:
+                raise AssertionError(f"{options} took the quick path")
+
+
+def test_a_changed_template_is_noticed_without_reading_the_outputs(tmp_path, monkeypatch):
+    specs, out = copied_specs(tmp_path), tmp_path / "build"
+    build_briefs(specs, out_dir=out)
+    press = tmp_path / "ws" / "templates" / "press"
+    press.mkdir(parents=True)
+    (press / "style.css").write_text("h2 { color: black; }\n")
+    report = build_briefs(specs, out_dir=out)
+    rebuilt = {line.split()[0] for line in report.lines if "up to date" not in line}
+    # (A template may include any other, so a change to one rebuilds every brief.)
+    assert {str(out / "press-lines-astana.docx"), str(out / "press-lines-astana.pdf")} <= rebuilt
+
+
+def test_nothing_to_do_imports_neither_renderers_nor_models(tmp_path):
+    out = tmp_path / "build"
+    build_briefs(SPECS[:1], out_dir=out)
+    code = (
+        "import sys; from briefgen.__main__ import main; sys.argv = ['briefgen', 'build', "
+        f"{str(SPECS[0])!r}, '-o', {str(out)!r}, '-j', '1']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(*(name in sys.modules for name in "
+        "('weasyprint', 'docx', 'briefgen.load_spec', 'briefgen.load_dataset', 'jinja2')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().endswith("False False False False False"), (
+        result.stdout + result.stderr
+    )

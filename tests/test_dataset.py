@@ -7,8 +7,9 @@ import textwrap
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.load_dataset import DEFAULT_DATASET, load_dataset
+from briefgen.load_dataset import load_dataset
 from briefgen.sources import normalise_space, read_paragraphs, split_paragraphs
+from briefgen.workspace import DEFAULT_DATASET
 from conftest import SHARED_SOURCES
 
 SOURCE_TEXT = """\

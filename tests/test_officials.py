@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
-from briefgen.load_dataset import DEFAULT_DATASET
+from briefgen.workspace import DEFAULT_DATASET
 from conftest import BRIEFS
 
 GLANCE = BRIEFS / "initiative-at-a-glance.yaml"

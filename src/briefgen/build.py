@@ -9,22 +9,15 @@ warnings.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from briefgen.checks import (
-    empty_selections,
-    first_page_spill,
-    marking_too_low,
-    over_budget,
-)
-from briefgen.compose import compose_brief
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load_dataset import Dataset, load_dataset
-from briefgen.load_spec import LoadedSpec, load_specs
-from briefgen.selection import select_sections
+from briefgen.workers import stand_down, warm_up, worker_pool
 from briefgen.workspace import (
     REFERENCE_DOCX,
     audience_file,
@@ -34,7 +27,11 @@ from briefgen.workspace import (
     template_dirs,
 )
 
+# The stages that load, check and compose import pydantic and the models; they are
+# imported where they run, so that a build with nothing to do never pays for them.
 if TYPE_CHECKING:
+    from briefgen.load_dataset import Dataset
+    from briefgen.load_spec import LoadedSpec
     from briefgen.render import Output
 
 T = TypeVar("T")
@@ -61,27 +58,60 @@ class RenderedBrief:
     outputs: dict[str, Output]  # format → bytes and pages (only what was rebuilt)
     inputs: dict[str, str] = field(default_factory=dict)  # format → hash of its inputs
     current: dict[str, dict] = field(default_factory=dict)  # format → its up-to-date entry
+    stamp: str = ""  # what its files looked like on disk (see briefgen.cache.spec_stamp)
+
+
+@dataclass(frozen=True)
+class BriefSummary:
+    """One edition of one brief, for the table at the end of a build."""
+
+    output_id: str
+    formats: list[str]
+    pages: int | None  # the PDF's
+    seconds: float  # rendering time, summed over formats (0 when up to date)
+    state: str  # "built" (some format was rendered) or "up to date"
 
 
 @dataclass
 class Report:
     lines: list[str] = field(default_factory=list)  # one per brief checked or file written
     warnings: list[Problem] = field(default_factory=list)
+    briefs: list[BriefSummary] = field(default_factory=list)  # build only
+
+
+class Progress:
+    """What a build tells as it renders (nothing, here); the command line shows a bar."""
+
+    def start(self, total: int) -> None:
+        """``total`` outputs are to be rendered."""
+
+    def advance(self, output_id: str) -> None:
+        """One output of brief ``output_id`` is rendered."""
 
 
 def load_all(spec_paths: list[Path], dataset_path: Path | None = None) -> list[LoadedSpec]:
     """Every spec, validated; raise all problems at once."""
+    from briefgen.load_dataset import load_dataset
+
     loaded, problems = _load(spec_paths, load_dataset(dataset_path))
     if problems:
         raise BriefgenError(problems)
     return loaded
 
 
-def _load(spec_paths: list[Path], dataset: Dataset) -> tuple[list[LoadedSpec], list[Problem]]:
+def spec_files(spec_paths: list[Path]) -> list[Path]:
+    """The spec files named, folders expanded; an error if there are none."""
     paths = expand_spec_paths(list(spec_paths))
     if not paths:
         where = ", ".join(map(str, spec_paths))
         raise BriefgenError(Problem(f"no spec files (*.yaml) in {where}"))
+    return paths
+
+
+def _load(spec_paths: list[Path], dataset: Dataset) -> tuple[list[LoadedSpec], list[Problem]]:
+    from briefgen.load_spec import load_specs
+
+    paths = spec_files(spec_paths)
     return load_specs(paths, dataset, lambda path: audiences(template_dirs(path)))
 
 
@@ -120,15 +150,73 @@ def build_briefs(
     out_dir: Path,
     dataset_path: Path | None = None,
     options: BuildOptions | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Build every spec; the report has one line per file written."""
-    from briefgen.cache import input_key, templates_digest, up_to_date
-    from briefgen.render import Options
+    """Build every spec; the report has one line per file written or up to date."""
+    from briefgen.cache import spec_stamp, unchanged_outputs
     from briefgen.write import read_manifest, write_briefs
 
     options = options or BuildOptions()
+    out_dir = Path(out_dir)
     report = Report()
-    manifest, _ = read_manifest(Path(out_dir))
+    manifest, _ = read_manifest(out_dir)
+    walked: dict = {}
+    stamps = {
+        path.resolve(): (path, spec_stamp(path, dataset_path, stamp_words(options), walked))
+        for path in spec_files(spec_paths)
+    }
+    stale = []
+    for path, stamp in stamps.values():
+        # Files untouched since the last build of this spec: its outputs are too, and
+        # the spec is not even read (the content hash below decides the rest).
+        unchanged = None if options.force else unchanged_outputs(manifest, out_dir, path, stamp)
+        if unchanged is None:
+            stale.append(path)
+            continue
+        for entry in unchanged:
+            files = [f for f in entry["files"] if f["format"] in (options.formats or [f["format"]])]
+            report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
+            pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
+            formats = [f["format"] for f in files]
+            report.briefs.append(BriefSummary(entry["id"], formats, pages, 0.0, "up to date"))
+    if not stale:
+        stand_down()  # the workers the command line got ready are not needed
+        return report
+    if options.jobs > 1:
+        warm_up()  # the workers' imports run while the specs load
+    try:
+        jobs = each_brief(
+            stale, dataset_path, report, plan_job(manifest, out_dir, options), options
+        )
+        outputs = render_jobs(jobs, options, progress)
+        rendered = []
+        for job, job_outputs in zip(jobs, outputs, strict=True):
+            report.warnings += render_warnings(job, job_outputs)
+            stamp = stamps[job.item.path.resolve()][1]
+            rendered.append(
+                RenderedBrief(job.item, job.brief, job_outputs, job.inputs, job.current, stamp)
+            )
+        if options.strict and report.warnings:
+            raise BriefgenError([replace(w, severity="error") for w in report.warnings])
+    except BriefgenError as exc:
+        raise BriefgenError(exc.problems, summary="nothing was written") from None
+    lines, write_warnings = write_briefs(rendered, out_dir)
+    report.lines += lines
+    report.warnings += write_warnings
+    report.briefs += [summarise(item) for item in rendered]
+    return report
+
+
+def stamp_words(options: BuildOptions) -> str:
+    """The options that change what a spec's outputs are (or whether warnings stop it)."""
+    return repr(
+        (options.formats, options.edition, options.draft, options.strict, options.pdf_variant)
+    )
+
+
+def plan_job(manifest: dict, out_dir: Path, options: BuildOptions):
+    """What to render of each edition: the formats whose inputs' hash changed."""
+    from briefgen.cache import input_key, templates_digest, up_to_date
 
     def plan(item: LoadedSpec, brief: Brief) -> Job:
         dirs = template_dirs(item.path)
@@ -141,77 +229,82 @@ def build_briefs(
         current = {} if options.force else {
             fmt: found
             for fmt in formats
-            if (found := up_to_date(entry, fmt, inputs[fmt], Path(out_dir))) is not None
+            if (found := up_to_date(entry, fmt, inputs[fmt], out_dir)) is not None
         }  # fmt: skip
         return Job(item, brief, dirs, formats, inputs, current)
 
-    try:
-        jobs = each_brief(spec_paths, dataset_path, report, plan, options)
-        render_options = Options(options.pdf_variant, options.time_limit_seconds)
-        outputs = render_jobs(jobs, render_options, options.jobs)
-        rendered = []
-        for job, job_outputs in zip(jobs, outputs, strict=True):
-            report.warnings += render_warnings(job, job_outputs)
-            rendered.append(
-                RenderedBrief(job.item, job.brief, job_outputs, job.inputs, job.current)
-            )
-        if options.strict and report.warnings:
-            raise BriefgenError([replace(w, severity="error") for w in report.warnings])
-    except BriefgenError as exc:
-        raise BriefgenError(exc.problems, summary="nothing was written") from None
-    report.lines, write_warnings = write_briefs(rendered, Path(out_dir))
-    report.warnings += write_warnings
-    return report
+    return plan
 
 
-def render_jobs(jobs: list[Job], render_options, workers: int) -> list[dict]:
-    """Render what each job wants, in worker processes when there is more than one to do;
-    every brief's problems are collected before any is raised."""
-    from briefgen.render import render_brief
+def summarise(item: RenderedBrief) -> BriefSummary:
+    formats = [*item.current, *item.outputs]
+    pdf = item.outputs.get("pdf")
+    pages = pdf.pages if pdf else item.current.get("pdf", {}).get("pages")
+    state = "built" if item.outputs else "up to date"
+    seconds = sum(output.seconds for output in item.outputs.values())
+    return BriefSummary(item.brief.output_id, formats, pages, seconds, state)
 
-    todo = [job for job in jobs if job.wanted]
-    results: dict[int, dict] = {}
+
+def render_jobs(
+    jobs: list[Job], options: BuildOptions, progress: Progress | None = None
+) -> list[dict]:
+    """Render what each job wants; every brief's problems are collected before any is
+    raised. With several workers each format is a task of its own, so one brief's PDF
+    and DOCX render on two cores."""
+    from briefgen.render import Options, render_brief
+
+    render_options = Options(options.pdf_variant, options.time_limit_seconds)
+    workers = options.jobs
+
+    tasks = [(job, fmt) for job in jobs for fmt in job.wanted]
+    results: dict[int, dict] = {id(job): {} for job in jobs}
     problems: list[Problem] = []
-    if workers > 1 and len(todo) > 1:
-        with worker_pool(min(workers, len(todo))) as pool:
+    progress = progress or Progress()
+    progress.start(len(tasks))
+    if workers > 1 and len(tasks) > 1:
+        # PDFs first: the longest tasks go out first, so no core idles at the end.
+        longest_first = sorted(range(len(tasks)), key=lambda i: tasks[i][1] != "pdf")
+        with worker_pool(min(workers, len(tasks))) as pool:
             futures = {
-                id(job): pool.submit(render_brief, job.brief, job.wanted, job.dirs, render_options)
-                for job in todo
+                pool.submit(render_brief, job.brief, [fmt], job.dirs, render_options): i
+                for i in longest_first
+                for job, fmt in [tasks[i]]
             }
-            for job in todo:
+            for future in as_completed(futures):
+                progress.advance(tasks[futures[future]][0].brief.output_id)
+            for future, i in sorted(futures.items(), key=lambda item: item[1]):  # spec order
+                job = tasks[i][0]
                 try:
-                    results[id(job)] = futures[id(job)].result()
+                    results[id(job)].update(future.result())
                 except BriefgenError as exc:
                     problems += exc.problems
+                except BrokenProcessPool:  # killed: out of memory, or by a signal
+                    problems.append(worker_lost(job))
     else:
-        for job in todo:
-            try:
+        for job in (job for job in jobs if job.wanted):
+            try:  # every format at once: the template renders once
                 results[id(job)] = render_brief(job.brief, job.wanted, job.dirs, render_options)
             except BriefgenError as exc:
                 problems += exc.problems
+            for _ in job.wanted:
+                progress.advance(job.brief.output_id)
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
-    return [results.get(id(job), {}) for job in jobs]
+    return [results[id(job)] for job in jobs]
 
 
-# A worker renders this many briefs, then a fresh one takes over: memory stays flat
-# however long the batch (WeasyPrint's caches grow a little with every render).
-RENDERS_PER_WORKER = 100
-
-
-def worker_pool(workers: int):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),  # needed to recycle workers
-        max_tasks_per_child=RENDERS_PER_WORKER,
+def worker_lost(job: Job) -> Problem:
+    return Problem(
+        f"the process rendering brief '{job.brief.output_id}' stopped unexpectedly (out of "
+        "memory, or killed); build again, or with --jobs 1 to render in one process",
+        job.item.path,
     )
 
 
 def render_warnings(job: Job, outputs: dict) -> list[Problem]:
     """Page budget, page 1, and DOCX styles: what only a rendered brief can tell."""
+    from briefgen.checks import first_page_spill, over_budget
+
     warnings = []
     brief, dirs = job.brief, job.dirs
     if "docx" in outputs and outputs["docx"].missing_styles:
@@ -246,6 +339,11 @@ def each_brief(
 ) -> list[T]:
     """Select, compose and run ``step`` on every edition of every brief; raise all their
     problems at once."""
+    from briefgen.checks import empty_selections, marking_too_low
+    from briefgen.compose import compose_brief
+    from briefgen.load_dataset import load_dataset
+    from briefgen.selection import select_sections
+
     options = options or BuildOptions()
     dataset = load_dataset(dataset_path)
     results: list[T] = []

@@ -6,6 +6,13 @@ it shows them), every file of the template folders (templates, CSS, fonts,
 reference documents), the output format and its options, and briefgen's
 version. A file whose hash matches, and whose bytes are still those the
 manifest lists, is up to date.
+
+Before that, a quicker test (make's): each manifest entry also records a
+``stamp`` of the files its spec's outputs were made from as they stood on disk
+(names, sizes and modification times of the spec, the dataset and its source
+texts, and the template folders) and of the build options. While the stamp is
+unchanged, the spec is not even read; a build where nothing changed costs a
+few ``stat`` calls per spec.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.document import Brief
+from briefgen.workspace import DEFAULT_DATASET, SOURCES, template_dirs
 
 
 def templates_digest(template_dirs: list[Path]) -> str:
@@ -65,3 +73,43 @@ def up_to_date(entry: dict | None, output_format: str, key: str, out_dir: Path) 
             return None
         return file if hashlib.sha256(data).hexdigest() == file.get("sha256") else None
     return None
+
+
+def spec_stamp(spec: Path, dataset: Path | None, options: str, folders: dict) -> str:
+    """The stamp of everything one spec's outputs are made from, as it stands on disk.
+
+    ``folders`` keeps the stamps of folders already walked in this build: specs share
+    their template folders and source texts.
+    """
+    dataset = Path(dataset or DEFAULT_DATASET)
+    parts = [__version__, options, file_stamp(spec), file_stamp(dataset)]
+    for folder in (dataset.parent / SOURCES, *template_dirs(spec)):
+        if folder not in folders:
+            folders[folder] = folder_stamp(folder)
+        parts.append(folders[folder])
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def file_stamp(path: Path) -> tuple:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (str(path), None)
+    return (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def unchanged_outputs(manifest: dict, out_dir: Path, spec: Path, stamp: str) -> list[dict] | None:
+    """The manifest entries built from ``spec`` if they all carry ``stamp`` and their
+    files are all still there at the size recorded; else None (look closer)."""
+    source = os.path.relpath(Path(spec).resolve(), Path(out_dir).resolve())
+    entries = [entry for entry in manifest["briefs"].values() if entry.get("spec") == source]
+    for entry in entries:
+        if entry.get("stamp") != stamp:
+            return None
+        for file in entry["files"]:
+            try:
+                if (Path(out_dir) / str(file.get("name"))).stat().st_size != file.get("bytes"):
+                    return None
+            except OSError:
+                return None
+    return entries or None

@@ -163,9 +163,22 @@ def build(
             help="Seconds one brief may take to render before it is stopped.",
         ),
     ] = 60,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="After building, build again whenever a spec, the dataset or a template "
+            "changes (only the briefs it touches). Ctrl-C stops.",
+        ),
+    ] = False,
 ) -> None:
-    """Validate specs, then write build/<brief-id>.pdf and .docx and update build/manifest.json."""
-    from briefgen.build import BuildOptions, build_briefs
+    """Validate specs, then write build/<brief-id>.pdf and .docx and update build/manifest.json.
+
+    Briefs whose inputs have not changed are left as they are ("up to date").
+    On a terminal a progress bar and a table of the briefs are shown; otherwise
+    one line per file.
+    """
+    from briefgen.build import BuildOptions
 
     options = BuildOptions(
         formats=tuple(choice.value for choice in format) if format else None,
@@ -177,7 +190,42 @@ def build(
         pdf_variant=PdfVariant(pdf_variant).value,
         time_limit_seconds=time_limit,
     )
-    show(build_briefs(specs, out_dir=out, dataset_path=dataset, options=options))
+    if not watch:
+        build_and_show(specs, out, dataset, options)
+        return
+    from briefgen.watch import watch as watch_inputs
+
+    def build_round() -> None:
+        try:
+            build_and_show(specs, out, dataset, options)
+        except BriefgenError as exc:  # say so, and wait for the fix
+            report(exc.problems)
+            typer.echo(f"{exc.summary or 'build failed'}; waiting for changes.", err=True)
+
+    watch_inputs(specs, dataset, out, build_round, lambda text: typer.echo(text, err=True))
+
+
+def build_and_show(specs: list[Path], out: Path, dataset: Path | None, options) -> None:
+    """One build: a progress bar and a table on a terminal, plain lines elsewhere."""
+    from briefgen.build import build_briefs
+
+    if not sys.stdout.isatty():
+        show(build_briefs(specs, out_dir=out, dataset_path=dataset, options=options))
+        return
+    from rich.console import Console
+
+    from briefgen.console import TerminalProgress, print_summary
+
+    console = Console()
+    progress = TerminalProgress(console)
+    try:
+        result = build_briefs(
+            specs, out_dir=out, dataset_path=dataset, options=options, progress=progress
+        )
+    finally:
+        progress.stop()
+    print_summary(console, result, out)
+    report(result.warnings)
 
 
 @data_app.command("check")

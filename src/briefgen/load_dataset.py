@@ -18,10 +18,9 @@ from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced, singular
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.sources import normalise_space, read_paragraphs
 from briefgen.validation import validate_document
+from briefgen.workspace import DEFAULT_DATASET
 from briefgen.yamlsource import YamlDocument, read_yaml
 
-DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_DATASET = DATA_DIR / "ihl-global-initiative.yaml"
 MAX_DATASET_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 

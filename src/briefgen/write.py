@@ -47,6 +47,7 @@ def write_briefs(rendered: list[RenderedBrief], out_dir: Path) -> tuple[list[str
         for item in rendered
         for entry in item.current.values()
     ]
+    refresh_stamps(out_dir, [item for item in rendered if not item.outputs])
     rendered = [item for item in rendered if item.outputs]  # the rest is up to date
     lines: list[str] = []
     written: list[Path] = []
@@ -284,6 +285,32 @@ def update_manifest(out_dir: Path, item: RenderedBrief, files: list[dict]) -> li
     return warnings
 
 
+def refresh_stamps(out_dir: Path, items: list[RenderedBrief]) -> None:
+    """Up-to-date briefs whose spec or templates were touched but not changed: record the
+    new stamp, so the next build skips them at once."""
+    source = {item.brief.output_id: manifest_entry(item, [], out_dir)["spec"] for item in items}
+    manifest, _ = read_manifest(out_dir)
+    entries = manifest["briefs"]
+    stale = [
+        item
+        for item in items
+        if item.brief.output_id in entries
+        and entries[item.brief.output_id].get("spec") == source[item.brief.output_id]
+        and entries[item.brief.output_id].get("stamp") != item.stamp
+    ]
+    if not stale:
+        return
+    with lock(out_dir, MANIFEST):
+        manifest, _ = read_manifest(out_dir)  # again, under the lock
+        for item in stale:
+            entry = manifest["briefs"].get(item.brief.output_id)
+            if entry is not None and entry.get("spec") == source[item.brief.output_id]:
+                entry["stamp"] = item.stamp
+        write_atomically(
+            out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        )
+
+
 def kept_files(previous: dict, files: list[dict], out_dir: Path) -> list[dict]:
     """Files of other formats from an earlier build of the same spec, still on disk."""
     rebuilt = {f["format"] for f in files}
@@ -317,6 +344,7 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "date": brief.date.isoformat(),
         "reference": brief.reference,
         "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
+        "stamp": item.stamp,
         "files": files,
     }
 

@@ -8,8 +8,10 @@ WeasyPrint and python-docx are imported only when a format needs them.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.document import Brief
@@ -26,6 +28,7 @@ class Output:
     pages: int | None = None  # None where the format has no fixed pages
     first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
     missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
+    seconds: float = 0.0  # how long the writer took
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,11 @@ class Options:
 
     pdf_variant: str | None = "pdf/ua-1"  # tagged and accessible by default
     time_limit_seconds: float | None = DEFAULT_SECONDS
+    # Read where the build starts, not in the worker: workers come from a fork server
+    # that may have started before the variable was set.
+    source_date_epoch: str | None = field(
+        default_factory=lambda: os.environ.get("SOURCE_DATE_EPOCH")
+    )
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def write_docx(rendered: Rendered, options: Options) -> Output:
 
     reference = audience_file(rendered.template_dirs, rendered.audience, REFERENCE_DOCX)
     try:
-        data, missing = render_docx(rendered.tree, reference)
+        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch)
     except BriefgenError as exc:  # name the template where the writer could not
         raise BriefgenError(
             [p if p.file else replace(p, file=rendered.template) for p in exc.problems]
@@ -96,12 +104,13 @@ def render_brief(
 ) -> dict[str, Output]:
     """Every format asked for, all from one rendering of the template."""
     options = options or Options()
+    formats = list(dict.fromkeys(formats))
     check_formats(formats)
     template = entry_template(brief.audience)
     try:
         with time_limit(options.time_limit_seconds):
             rendered = render_template(brief, template_dirs, template)
-            return {name: WRITERS[name](rendered, options) for name in dict.fromkeys(formats)}
+            return {name: timed(WRITERS[name], rendered, options) for name in formats}
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(
@@ -111,6 +120,12 @@ def render_brief(
                 template,
             )
         ) from None
+
+
+def timed(writer, rendered: Rendered, options: Options) -> Output:
+    started = time.perf_counter()
+    output = writer(rendered, options)
+    return replace(output, seconds=time.perf_counter() - started)
 
 
 def render_template(brief: Brief, template_dirs: list[Path], template: str) -> Rendered:

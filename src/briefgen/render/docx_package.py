@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 
@@ -73,9 +72,8 @@ def set_proofing_language(word, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
-def zip_timestamp(meta: dict[str, str]) -> tuple[int, ...]:
+def zip_timestamp(meta: dict[str, str], epoch: str | None = None) -> tuple[int, ...]:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else the brief's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = (
         dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         if epoch and epoch.isdigit()

@@ -183,7 +183,7 @@ def test_nothing_to_do_imports_neither_renderers_nor_models(tmp_path):
     out = tmp_path / "build"
     build_briefs(SPECS[:1], out_dir=out)
     code = (
-        "import sys; from briefgen.__main__ import main; sys.argv = ['briefgen', 'build', "
+        "import sys; from briefgen.cli import main; sys.argv = ['briefgen', 'build', "
         f"{str(SPECS[0])!r}, '-o', {str(out)!r}, '-j', '1']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(*(name in sys.modules for name in "

@@ -9,6 +9,7 @@ another core while this process parses the arguments and loads the specs.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -28,7 +29,19 @@ def main() -> None:
         warm_up()
     from briefgen.cli import main as run_command_line
 
-    run_command_line()
+    try:
+        run_command_line()
+        code = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    # Everything is written and every lock released by now; tearing down the
+    # interpreter (pydantic, Jinja, WeasyPrint's modules) would only add a tenth of
+    # a second to every command.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

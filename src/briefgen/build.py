@@ -248,46 +248,50 @@ def summarise(item: RenderedBrief) -> BriefSummary:
 def render_jobs(
     jobs: list[Job], options: BuildOptions, progress: Progress | None = None
 ) -> list[dict]:
-    """Render what each job wants; every brief's problems are collected before any is
-    raised. With several workers each format is a task of its own, so one brief's PDF
-    and DOCX render on two cores."""
-    from briefgen.render import Options, render_brief
+    """Render each job's template here, then write its formats, in worker processes when
+    there are several; every brief's problems are collected before any is raised. Each
+    format is a task of its own, so one brief's PDF and DOCX are written on two cores."""
+    from briefgen.render import Options, render_template, write_output
 
     render_options = Options(options.pdf_variant, options.time_limit_seconds)
-    workers = options.jobs
-
-    tasks = [(job, fmt) for job in jobs for fmt in job.wanted]
-    results: dict[int, dict] = {id(job): {} for job in jobs}
     problems: list[Problem] = []
+    rendered = {}
+    for job in jobs:
+        if job.wanted:
+            try:
+                rendered[id(job)] = render_template(job.brief, job.dirs, render_options)
+            except BriefgenError as exc:
+                problems += exc.problems
+    tasks = [(job, fmt) for job in jobs if id(job) in rendered for fmt in job.wanted]
+    results: dict[int, dict] = {id(job): {} for job in jobs}
     progress = progress or Progress()
     progress.start(len(tasks))
-    if workers > 1 and len(tasks) > 1:
+    if options.jobs > 1 and len(tasks) > 1:
         # PDFs first: the longest tasks go out first, so no core idles at the end.
         longest_first = sorted(range(len(tasks)), key=lambda i: tasks[i][1] != "pdf")
-        with worker_pool(min(workers, len(tasks))) as pool:
+        with worker_pool(min(options.jobs, len(tasks))) as pool:
             futures = {
-                pool.submit(render_brief, job.brief, [fmt], job.dirs, render_options): i
+                pool.submit(write_output, rendered[id(job)], fmt, render_options): i
                 for i in longest_first
                 for job, fmt in [tasks[i]]
             }
             for future in as_completed(futures):
                 progress.advance(tasks[futures[future]][0].brief.output_id)
             for future, i in sorted(futures.items(), key=lambda item: item[1]):  # spec order
-                job = tasks[i][0]
+                job, fmt = tasks[i]
                 try:
-                    results[id(job)].update(future.result())
+                    results[id(job)][fmt] = future.result()
                 except BriefgenError as exc:
                     problems += exc.problems
                 except BrokenProcessPool:  # killed: out of memory, or by a signal
                     problems.append(worker_lost(job))
     else:
-        for job in (job for job in jobs if job.wanted):
-            try:  # every format at once: the template renders once
-                results[id(job)] = render_brief(job.brief, job.wanted, job.dirs, render_options)
+        for job, fmt in tasks:
+            try:
+                results[id(job)][fmt] = write_output(rendered[id(job)], fmt, render_options)
             except BriefgenError as exc:
                 problems += exc.problems
-            for _ in job.wanted:
-                progress.advance(job.brief.output_id)
+            progress.advance(job.brief.output_id)
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
     return [results[id(job)] for job in jobs]

@@ -63,13 +63,20 @@ def watch(
 
     build_once()
     folders = watched_folders(spec_paths, dataset)
-    announce(f"watching {len(folders)} folders for changes (Ctrl-C stops)")
     changes: Iterable[set] = watchfiles.watch(
         *folders,
         watch_filter=input_filter(spec_paths, dataset, out_dir),
         raise_interrupt=False,
+        yield_on_timeout=True,  # an empty batch now and then: the watch is running
+        rust_timeout=250,
     )
+    watching = False
     for batch in changes:
+        if not watching:  # only now is the watcher in place; say so
+            announce(f"watching {len(folders)} folders for changes (Ctrl-C stops)")
+            watching = True
+        if not batch:
+            continue
         paths = sorted(path for _, path in batch)
         more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
         announce(f"changed: {paths[0]}{more}")

@@ -3,20 +3,21 @@
 The writers are a table from format name to function (pandoc's idea); each
 returns an :class:`Output` (bytes, and pages where it knows them), never
 touching the disk.
-WeasyPrint and python-docx are imported only when a format needs them.
+WeasyPrint and python-docx are imported only when a format needs them, Jinja
+only where templates are rendered: worker processes run writers only.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem, did_you_mean
-from briefgen.render.html import render_html
 from briefgen.render.htmltree import HtmlDocument, parse_html
 from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
 from briefgen.workspace import REFERENCE_DOCX, audience_file, entry_template
@@ -53,6 +54,7 @@ class Rendered:
     template_dirs: list[Path]
     audience: str
     template: str  # e.g. "minister/brief.html.j2", for messages
+    brief_id: str
 
 
 def write_html(rendered: Rendered, options: Options) -> Output:
@@ -106,34 +108,49 @@ def render_brief(
     options = options or Options()
     formats = list(dict.fromkeys(formats))
     check_formats(formats)
+    rendered = render_template(brief, template_dirs, options)
+    return {name: write_output(rendered, name, options) for name in formats}
+
+
+def render_template(
+    brief: Brief, template_dirs: list[Path], options: Options | None = None
+) -> Rendered:
+    """The brief through its audience's template: the HTML every writer starts from."""
+    from briefgen.render.html import render_html  # Jinja: not needed by the writers
+
+    options = options or Options()
     template = entry_template(brief.audience)
+    with stopped_after(options.time_limit_seconds, brief.id, template):
+        html = render_html(brief, template_dirs)
+        # Checked whatever the formats: a template is valid for both or for neither.
+        tree = parse_html(html, template)
+    return Rendered(html, tree, template_dirs, brief.audience, template, brief.id)
+
+
+def write_output(rendered: Rendered, output_format: str, options: Options) -> Output:
+    """One format of a rendered brief (what a worker process does)."""
+    with stopped_after(options.time_limit_seconds, rendered.brief_id, rendered.template):
+        started = time.perf_counter()
+        output = WRITERS[output_format](rendered, options)
+    return replace(output, seconds=time.perf_counter() - started)
+
+
+@contextmanager
+def stopped_after(seconds: float | None, brief_id: str, template: str) -> Iterator[None]:
     try:
-        with time_limit(options.time_limit_seconds):
-            rendered = render_template(brief, template_dirs, template)
-            return {name: timed(WRITERS[name], rendered, options) for name in formats}
+        with time_limit(seconds):
+            yield
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(
-                f"rendering brief '{brief.id}' took longer than "
-                f"{options.time_limit_seconds:g} s and was stopped; look for huge sizes or "
-                "tables in the template and its CSS, or raise --time-limit",
+                f"rendering brief '{brief_id}' took longer than {seconds:g} s and was "
+                "stopped; look for huge sizes or tables in the template and its CSS, or "
+                "raise --time-limit",
                 template,
             )
         ) from None
 
 
-def timed(writer, rendered: Rendered, options: Options) -> Output:
-    started = time.perf_counter()
-    output = writer(rendered, options)
-    return replace(output, seconds=time.perf_counter() - started)
-
-
-def render_template(brief: Brief, template_dirs: list[Path], template: str) -> Rendered:
-    html = render_html(brief, template_dirs)
-    # Checked whatever the formats: a template is valid for both or for neither.
-    return Rendered(html, parse_html(html, template), template_dirs, brief.audience, template)
-
-
 def check_template(brief: Brief, template_dirs: list[Path]) -> None:
     """Render the brief's template and check its HTML, writing nothing (for ``validate``)."""
-    render_brief(brief, [], template_dirs)
+    render_template(brief, template_dirs)

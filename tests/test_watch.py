@@ -1,0 +1,117 @@
+"""build --watch: each change rebuilds what it touches; a broken spec waits for its fix."""
+
+from __future__ import annotations
+
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from briefgen.watch import input_filter, watched_folders
+from conftest import BRIEFS
+
+SPECS = [BRIEFS / "press-lines-astana.yaml", BRIEFS / "red-crescent-outreach.yaml"]
+
+
+class Lines:
+    """Lines a running program prints (both streams), waited for with a timeout."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self.read, args=(process.stdout,), daemon=True).start()
+
+    def read(self, stream) -> None:
+        for line in stream:
+            self.queue.put(line.rstrip("\n"))
+
+    def until(self, text: str, timeout: float = 60) -> list[str]:
+        """Every line up to the first that contains ``text``."""
+        got: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.queue.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r}; saw {self.seen}") from None
+            got.append(line)
+            self.seen.append(line)
+            if text in line:
+                return got
+
+
+def test_watch_rebuilds_what_a_change_touches_and_survives_a_broken_spec(tmp_path):
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    for spec in SPECS:
+        shutil.copy(spec, folder / spec.name)
+    press = folder / "press-lines-astana.yaml"
+    original = press.read_text(encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", str(folder), "-o", "out", "-j1", "--watch"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = Lines(process)
+        first = lines.until("watching")
+        assert sum(line.startswith("out/") and "KiB" in line for line in first) == 4
+
+        updated = re.sub(r"(?m)^title: .*$", "title: Updated press lines", original)
+        press.write_text(updated, encoding="utf-8")
+        round_two = lines.until("changed:")
+        while not {"out/press-lines-astana.docx", "out/red-crescent-outreach.docx"} <= {
+            line.split()[0] for line in round_two
+        }:
+            round_two += lines.until("out/")
+        assert any("changed:" in line and "press-lines-astana.yaml" in line for line in round_two)
+        assert any(line.startswith("out/press-lines-astana.pdf") and "KiB" in line
+                   for line in round_two)  # fmt: skip
+        assert "out/red-crescent-outreach.pdf  up to date" in round_two
+
+        press.write_text(original + "sections: [\n", encoding="utf-8")
+        broken = lines.until("waiting for changes")
+        assert any(f"{press}:" in line and "error" in line for line in broken)
+
+        press.write_text(original, encoding="utf-8")
+        lines.until("out/press-lines-astana.pdf")
+        process.send_signal(signal.SIGINT)
+        lines.until("stopped watching")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_the_output_folder_and_editor_files_are_not_inputs(tmp_path):
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    spec = folder / "a.yaml"
+    spec.write_text("id: a\n")
+    out = tmp_path / "build"
+    is_input = input_filter([folder], None, out)
+    assert is_input(None, str(spec))
+    assert is_input(None, str(folder / "new-brief.yaml"))
+    assert not is_input(None, str(out / "a.pdf"))
+    assert not is_input(None, str(folder / ".a.yaml.swp"))
+    assert not is_input(None, str(folder / "a.yaml~"))
+    assert not is_input(None, str(folder / "notes.txt"))
+    named_only = input_filter([spec], None, out)
+    assert not named_only(None, str(folder / "other.yaml"))  # only the spec named
+
+
+def test_folders_inside_watched_folders_are_not_watched_twice(tmp_path):
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "templates" / "press").mkdir(parents=True)
+    folders = watched_folders([tmp_path / "briefs"], None)
+    assert (tmp_path / "briefs").resolve() in folders
+    assert (tmp_path / "templates").resolve() in folders
+    assert all(not a.is_relative_to(b) for a in folders for b in folders if a != b)
+    assert all(isinstance(folder, Path) for folder in folders)

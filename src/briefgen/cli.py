@@ -307,6 +307,32 @@ def audience_new(
 
 
 @app.command()
+def serve(
+    workspace: WorkspaceOption = Path("."),
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--out", "-o", help="Output folder. Default: the workspace's build/.", metavar="DIR"
+        ),
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the download portal: a page listing the workspace's briefs, to find,
+    download (PDF, DOCX) and rebuild them, with a JSON API (/api, /openapi.json)."""
+    import uvicorn
+
+    from briefgen.portal import create_app
+
+    if not (workspace / "briefs").is_dir():
+        raise BriefgenError(f"{workspace}: no briefs/ folder here; use --workspace DIR")
+    typer.echo(f"briefgen portal on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(create_app(workspace, out), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to make the workspace.", metavar="DIR")],
 ) -> None:

@@ -322,9 +322,14 @@ def kept_files(previous: dict, files: list[dict], out_dir: Path) -> list[dict]:
 
 
 def write_atomically(target: Path, text: str) -> None:
+    write_bytes_atomically(target, text.encode("utf-8"))
+
+
+def write_bytes_atomically(target: Path, data: bytes) -> None:
+    """``target`` holds ``data`` whole, or what it held before: never a part."""
     temporary = None
     try:
-        temporary = stage(target, text.encode("utf-8"))
+        temporary = stage(target, data)
         os.replace(temporary, target)
     except OSError as exc:
         if temporary is not None:

@@ -1,0 +1,336 @@
+"""The download portal: one page where officials find a brief and download it.
+
+Server-rendered HTML that works without JavaScript (search and filters are a
+GET form; build buttons are POST forms; while builds run, the page refreshes
+itself), a JSON API beside it (``/api/...``, described at ``/openapi.json``),
+and downloads of exactly the files ``build/manifest.json`` lists.
+
+Nothing from a request is ever joined to a path: a download names a brief id
+and a format, both looked up in the manifest; the file name comes from the
+manifest and must be ``<id>.<format>``, a regular file (not a symbolic link)
+directly in the output folder. Anything else is 404. A download reads the
+file once from an open descriptor, so a build replacing it meanwhile gives
+the whole old file or the whole new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from briefgen import __version__
+from briefgen.portal.builds import Builds, Job
+from briefgen.portal.catalogue import (
+    DOWNLOADABLE,
+    STALE,
+    BriefInfo,
+    FileInfo,
+    Workspace,
+    list_briefs,
+)
+from briefgen.portal.previews import preview_png
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+PAGE = jinja2.Environment(
+    loader=jinja2.PackageLoader("briefgen.portal", "templates"),
+    autoescape=True,  # build errors and titles are text, never markup
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+# --- the JSON API's shapes (they make the OpenAPI description) ------------------------
+
+
+class FileModel(BaseModel):
+    format: str
+    bytes: int
+    sha256: str
+    pages: int | None
+    built: str | None
+    url: str
+
+
+class BriefModel(BaseModel):
+    id: str
+    title: str
+    audience: str
+    marking: str
+    date: str
+    reference: str
+    edition: str
+    spec: str
+    state: str
+    building: str | None  # the id of the job building it, if any
+    problems: list[str]
+    files: list[FileModel]
+    preview_url: str | None
+
+
+class JobModel(BaseModel):
+    id: str
+    state: str
+    specs: list[str]
+    done: int
+    total: int
+    current: str
+    problems: list[str]
+    url: str
+
+
+def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -> FastAPI:
+    root = Path(workspace).resolve()
+    space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
+    builds = Builds(space)
+    app = FastAPI(
+        title="briefgen portal",
+        version=__version__,
+        description="Briefing notes of the workspace: list, download, build.",
+        docs_url=None,  # the interactive docs load scripts from the internet
+        redoc_url=None,
+    )
+    app.state.workspace = space
+    app.state.builds = builds
+
+    def catalogue() -> list[BriefInfo]:
+        return list_briefs(space)
+
+    def find(brief_id: str) -> BriefInfo:
+        for brief in catalogue():
+            if brief.id == brief_id:
+                return brief
+        raise HTTPException(404, "no such brief")
+
+    def brief_model(brief: BriefInfo, building: dict[str, Job]) -> BriefModel:
+        job = building.get(brief.spec)
+        return BriefModel(
+            id=brief.id,
+            title=brief.title,
+            audience=brief.audience,
+            marking=brief.marking,
+            date=brief.date,
+            reference=brief.reference,
+            edition=brief.edition,
+            spec=brief.spec,
+            state=brief.state,
+            building=job.id if job else None,
+            problems=brief.problems,
+            files=[
+                FileModel(
+                    format=f.format,
+                    bytes=f.bytes,
+                    sha256=f.sha256,
+                    pages=f.pages,
+                    built=f.built,
+                    url=f"/download/{brief.id}/{f.format}",
+                )
+                for f in brief.files
+            ],
+            preview_url=f"/preview/{brief.id}.png" if brief.file("pdf") else None,
+        )
+
+    def job_model(job: Job) -> JobModel:
+        return JobModel(
+            id=job.id,
+            state=job.state,
+            specs=job.specs,
+            done=job.done,
+            total=job.total,
+            current=job.current,
+            problems=job.problems,
+            url=f"/api/builds/{job.id}",
+        )
+
+    # --- the page ---------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page(q: str = "", audience: str = "", marking: str = "") -> HTMLResponse:
+        briefs = catalogue()
+        building = builds.building()
+        shown = [b for b in briefs if b.matches(q, audience, marking)]
+        html = PAGE.get_template("index.html.j2").render(
+            briefs=shown,
+            total=len(briefs),
+            stale=sum(b.state == STALE for b in briefs),
+            building=building,
+            audiences=sorted({b.audience for b in briefs if b.audience}),
+            markings=sorted({b.marking for b in briefs if b.marking}),
+            query={"q": q, "audience": audience, "marking": marking},
+            here="/?" + urlencode({"q": q, "audience": audience, "marking": marking}),
+            size=human_size,
+            when=human_time,
+            version=__version__,
+        )
+        return HTMLResponse(html)
+
+    @app.post("/build/{brief_id}", include_in_schema=False)
+    def build_button(brief_id: str, force: bool = False, back: str = "/") -> RedirectResponse:
+        builds.request([find(brief_id).spec], force=force)
+        return RedirectResponse(same_site(back), status_code=303)
+
+    @app.post("/build-stale", include_in_schema=False)
+    def build_stale_button(back: str = "/") -> RedirectResponse:
+        builds.request([b.spec for b in catalogue() if b.state == STALE])
+        return RedirectResponse(same_site(back), status_code=303)
+
+    # --- downloads and previews -------------------------------------------------------
+
+    @app.get("/download/{brief_id}/{output_format}", tags=["downloads"])
+    def download(brief_id: str, output_format: str, request: Request) -> Response:
+        """The brief's PDF or DOCX, as an attachment named after the brief."""
+        brief, entry, data, modified = read_output(brief_id, output_format)
+        etag = f'"{hashlib.sha256(data).hexdigest()}"'
+        headers = {
+            "ETag": etag,
+            "Last-Modified": email.utils.formatdate(modified, usegmt=True),
+            "Cache-Control": "no-cache",  # revalidate: a rebuild changes the file
+        }
+        if not_modified(request, etag, modified):
+            return Response(status_code=304, headers=headers)
+        headers["Content-Disposition"] = attachment(download_name(brief, output_format))
+        return Response(data, media_type=CONTENT_TYPES[output_format], headers=headers)
+
+    @app.get("/preview/{brief_id}.png", tags=["downloads"])
+    def preview(brief_id: str) -> Response:
+        """Page 1 of the brief's PDF, as a picture."""
+        _, entry, data, _ = read_output(brief_id, "pdf")
+        sha256 = hashlib.sha256(data).hexdigest()
+        png = preview_png(data, sha256, space.portal_dir / "previews")
+        return Response(png, media_type="image/png", headers={"ETag": f'"{sha256}"'})
+
+    def read_output(brief_id: str, output_format: str) -> tuple[BriefInfo, FileInfo, bytes, float]:
+        if output_format not in DOWNLOADABLE:
+            raise HTTPException(404, "no such file")
+        brief = find(brief_id)
+        entry = brief.file(output_format)
+        if entry is None or entry.name != f"{brief.id}.{output_format}":
+            raise HTTPException(404, "no such file")
+        data, modified = read_regular_file(space.out_dir, entry.name)
+        return brief, entry, data, modified
+
+    # --- the JSON API -----------------------------------------------------------------
+
+    @app.get("/api/briefs", tags=["briefs"])
+    def api_briefs(q: str = "", audience: str = "", marking: str = "") -> list[BriefModel]:
+        """Every brief of the workspace, with its state and files."""
+        building = builds.building()
+        return [brief_model(b, building) for b in catalogue() if b.matches(q, audience, marking)]
+
+    @app.get("/api/briefs/{brief_id}", tags=["briefs"])
+    def api_brief(brief_id: str) -> BriefModel:
+        """One brief."""
+        return brief_model(find(brief_id), builds.building())
+
+    @app.post("/api/briefs/{brief_id}/build", status_code=202, tags=["builds"])
+    def api_build(brief_id: str, force: bool = Query(False)) -> JobModel:
+        """Queue a build of the brief's spec (both editions); returns the job. A brief
+        already queued or building returns the job that has it."""
+        job = builds.request([find(brief_id).spec], force=force)
+        return job_model(job)
+
+    @app.post("/api/build-stale", status_code=202, tags=["builds"])
+    def api_build_stale() -> JobModel | None:
+        """Queue a build of every stale brief; null when none is stale."""
+        job = builds.request([b.spec for b in catalogue() if b.state == STALE])
+        return job_model(job) if job else None
+
+    @app.get("/api/builds/{job_id}", tags=["builds"])
+    def api_job(job_id: str) -> JobModel:
+        """A build's progress: queued, running (done of total), done or failed."""
+        job = builds.get(job_id)
+        if job is None:
+            raise HTTPException(404, "no such build")
+        return job_model(job)
+
+    return app
+
+
+def read_regular_file(folder: Path, name: str) -> tuple[bytes, float]:
+    """The bytes of ``folder/name`` if it is a regular file there (no symbolic link on
+    the way), read from one open descriptor; else 404."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) or ".." in name:
+        raise HTTPException(404, "no such file")
+    try:
+        directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        raise HTTPException(404, "no such file") from None
+    try:
+        descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=directory)
+    except OSError:
+        raise HTTPException(404, "no such file") from None
+    finally:
+        os.close(directory)
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise HTTPException(404, "no such file")
+        return file.read(), info.st_mtime
+
+
+def not_modified(request: Request, etag: str, modified: float) -> bool:
+    """RFC 9110: If-None-Match wins; If-Modified-Since only without it."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(modified) <= email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def download_name(brief: BriefInfo, output_format: str) -> str:
+    """``<reference> <title>.<format>``, cut to a length every system takes, with
+    nothing a file system or a header could trip on."""
+    name = f"{brief.reference} {brief.title}".strip() or brief.id
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")[:120].strip(" .")
+    return f"{name or brief.id}.{output_format}"
+
+
+def attachment(name: str) -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients, ``filename*`` in UTF-8 for all."""
+    from urllib.parse import quote
+
+    ascii_name = (
+        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or "brief"
+    )
+    ascii_name = ascii_name.replace("%", "").replace("\\", "").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def same_site(target: str) -> str:
+    """Where a button sends the reader back to: a path on this site, never elsewhere."""
+    return target if re.fullmatch(r"/(?![/\\])[^\s]*", target) else "/"
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
+
+
+def human_time(moment: str | None) -> str:
+    if not moment:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(moment).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return moment

@@ -1,0 +1,152 @@
+"""Builds the portal runs: queued, one at a time, off the request handlers.
+
+A request only records what to build and returns; a background thread takes
+jobs from the queue and runs the ordinary incremental build, whose rendering
+happens in worker processes, so the server keeps answering meanwhile. Each
+spec is built on its own, so one broken spec does not hold back the others;
+its errors are kept (``build/.portal/failures.json``) and shown on the page.
+
+The same spec is never built twice at once: a request for a spec already
+queued or building joins that job, and a lock per spec in ``build/.locks/``
+keeps out builds from other server processes and the command line alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from briefgen.build import BuildOptions, Progress, build_briefs, stamp_words
+from briefgen.cache import spec_stamp
+from briefgen.errors import BriefgenError
+from briefgen.portal.catalogue import FAILURES, Workspace
+from briefgen.write import LOCKS, write_atomically
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+@dataclass
+class Job:
+    id: str
+    specs: list[str]  # relative to the workspace
+    force: bool
+    state: str = QUEUED
+    done: int = 0  # outputs rendered so far
+    total: int = 0
+    current: str = ""  # the brief last rendered
+    problems: list[str] = field(default_factory=list)
+    queued_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+
+
+class JobProgress(Progress):
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def start(self, total: int) -> None:
+        self.job.total += total
+
+    def advance(self, output_id: str) -> None:
+        self.job.done += 1
+        self.job.current = output_id
+
+
+class Builds:
+    """The portal's build queue; safe to call from any request thread."""
+
+    def __init__(self, workspace: Workspace, jobs: int | None = None) -> None:
+        self.workspace = workspace
+        self.workers = jobs or os.cpu_count() or 1
+        self.jobs: dict[str, Job] = {}
+        self.queue: queue.Queue[Job] = queue.Queue()
+        self.lock = threading.Lock()
+        self.numbers = itertools.count(1)
+        self.thread: threading.Thread | None = None
+
+    def request(self, specs: list[str], force: bool = False) -> Job | None:
+        """Queue a build of ``specs`` (relative paths); None if there is nothing new to
+        queue (each is queued or building already: that job is returned instead)."""
+        with self.lock:
+            active = {spec: job for job in self.jobs.values() if job.state in (QUEUED, RUNNING)
+                      for spec in job.specs}  # fmt: skip
+            new = [spec for spec in dict.fromkeys(specs) if spec not in active]
+            if not new:
+                return active.get(specs[0]) if specs else None
+            job = Job(f"{int(time.time())}-{next(self.numbers)}", new, force)
+            self.jobs[job.id] = job
+            self.queue.put(job)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="builds", daemon=True)
+                self.thread.start()
+            return job
+
+    def building(self) -> dict[str, Job]:
+        """Spec → the job that has it queued or building."""
+        with self.lock:
+            return {spec: job for job in self.jobs.values() if job.state in (QUEUED, RUNNING)
+                    for spec in job.specs}  # fmt: skip
+
+    def get(self, job_id: str) -> Job | None:
+        return self.jobs.get(job_id)
+
+    def run(self) -> None:
+        while True:
+            job = self.queue.get()
+            job.state = RUNNING
+            for spec in job.specs:
+                self.build_one(job, spec)
+            job.state = FAILED if job.problems else DONE
+            job.finished_at = time.time()
+
+    def build_one(self, job: Job, spec: str) -> None:
+        path = self.workspace.root / spec
+        options = BuildOptions(force=job.force, jobs=self.workers)
+        stamp = spec_stamp(path, self.workspace.dataset, stamp_words(options), {})
+        out_dir = self.workspace.out_dir
+        try:
+            (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
+            guard = FileLock(out_dir / LOCKS / f"portal-{Path(spec).stem}.lock", timeout=0)
+            with guard:
+                build_briefs(
+                    [path],
+                    out_dir=out_dir,
+                    dataset_path=self.workspace.dataset,
+                    options=options,
+                    progress=JobProgress(job),
+                )
+            self.record_failure(spec, None)
+        except Timeout:
+            job.problems.append(f"{spec}: being built by another process; try again shortly")
+        except BriefgenError as exc:
+            problems = [str(problem) for problem in exc.problems]
+            job.problems += problems
+            self.record_failure(spec, {"stamp": stamp, "problems": problems})
+        except Exception as exc:  # never let the build thread die: say what happened
+            job.problems.append(f"{spec}: {type(exc).__name__}: {exc}")
+
+    def record_failure(self, spec: str, failure: dict | None) -> None:
+        folder = self.workspace.portal_dir
+        with self.lock:
+            path = folder / FAILURES
+            try:
+                failures = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                failures = {}
+            if not isinstance(failures, dict):
+                failures = {}
+            if failure is None and spec not in failures:
+                return
+            if failure is None:
+                failures.pop(spec, None)
+            else:
+                failures[spec] = failure
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(failures, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,213 @@
+"""What the portal lists: every brief of the workspace, with its files and state.
+
+A brief is one edition of one spec (``<id>`` and ``<id>-releasable``). Its
+files come from ``build/manifest.json``, never from a folder listing. Its state:
+
+- ``up to date``: built, and no file it is made from was touched since (the
+  stamp :mod:`briefgen.cache` records);
+- ``stale``: built, but the spec, the dataset or a template changed since (or
+  the last build used other options: a draft, say), or a file is missing;
+- ``never built``: no file yet;
+- ``failed``: the spec does not load, or the last build the portal ran for it
+  stopped with errors and nothing it is made from has changed since.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.build import BuildOptions, spec_files, stamp_words
+from briefgen.cache import file_stamp, spec_stamp, unchanged_outputs
+from briefgen.errors import BriefgenError
+from briefgen.workspace import DEFAULT_DATASET, audiences, template_dirs
+from briefgen.write import read_manifest
+
+PORTAL_DIR = ".portal"  # in the output folder: failures, previews
+FAILURES = "failures.json"
+DOWNLOADABLE = ("pdf", "docx")
+UP_TO_DATE, STALE, NEVER_BUILT, FAILED = "up to date", "stale", "never built", "failed"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    out_dir: Path
+    dataset: Path | None = None
+
+    @property
+    def briefs_dir(self) -> Path:
+        return self.root / "briefs"
+
+    @property
+    def portal_dir(self) -> Path:
+        return self.out_dir / PORTAL_DIR
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    format: str
+    name: str
+    bytes: int
+    sha256: str
+    pages: int | None
+    built: str | None
+
+
+@dataclass(frozen=True)
+class BriefInfo:
+    id: str
+    spec: str  # relative to the workspace
+    title: str
+    audience: str
+    marking: str
+    date: str
+    reference: str
+    edition: str
+    state: str
+    files: list[FileInfo] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # of the last failed build
+
+    @property
+    def built(self) -> str | None:
+        return max((f.built for f in self.files if f.built), default=None)
+
+    @property
+    def pages(self) -> int | None:
+        return next((f.pages for f in self.files if f.format == "pdf"), None)
+
+    def file(self, output_format: str) -> FileInfo | None:
+        return next((f for f in self.files if f.format == output_format), None)
+
+    def matches(self, text: str = "", audience: str = "", marking: str = "") -> bool:
+        words = " ".join((self.id, self.title, self.reference, self.audience, self.marking))
+        return (
+            all(word in words.casefold() for word in text.casefold().split())
+            and audience in ("", self.audience)
+            and marking in ("", self.marking)
+        )
+
+
+def list_briefs(workspace: Workspace) -> list[BriefInfo]:
+    """Every brief of the workspace, in spec order (then full edition first)."""
+    manifest, _ = read_manifest(workspace.out_dir)
+    failures = read_failures(workspace)
+    walked: dict = {}
+    briefs = []
+    try:
+        paths = spec_files([workspace.briefs_dir])
+    except BriefgenError:
+        return []
+    for path in paths:
+        stamp = spec_stamp(path, workspace.dataset, stamp_words(BuildOptions()), walked)
+        briefs += spec_briefs(workspace, path, stamp, manifest, failures)
+    return briefs
+
+
+def spec_briefs(
+    workspace: Workspace, path: Path, stamp: str, manifest: dict, failures: dict
+) -> list[BriefInfo]:
+    relative = os.path.relpath(path, workspace.root)
+    source = os.path.relpath(path.resolve(), workspace.out_dir.resolve())
+    failure = failures.get(relative)
+    failed = failure is not None and failure.get("stamp") == stamp
+    entries = {
+        brief_id: entry
+        for brief_id, entry in manifest["briefs"].items()
+        if entry.get("spec") == source
+    }
+    fresh = unchanged_outputs(manifest, workspace.out_dir, path, stamp) is not None
+    try:
+        described = describe_spec(path, workspace)
+    except BriefgenError as exc:  # a spec that does not load: show what the manifest knows
+        described = None
+        failed = True
+        failure = {"problems": [str(problem) for problem in exc.problems]}
+    if described is None:
+        described = [fallback_description(path, brief_id, entry) for brief_id, entry in
+                     (entries.items() or [(path.stem, {})])]  # fmt: skip
+    briefs = []
+    for brief in described:
+        entry = entries.get(brief["id"])
+        if failed:
+            state = FAILED
+        elif entry is None:
+            state = NEVER_BUILT
+        else:
+            state = UP_TO_DATE if fresh else STALE
+        files = [file_info(f) for f in (entry or {}).get("files", [])]
+        files = [f for f in files if f.format in DOWNLOADABLE]
+        problems = failure.get("problems", []) if failed else []
+        briefs.append(
+            BriefInfo(**brief, spec=relative, state=state, files=files, problems=problems)
+        )
+    return briefs
+
+
+def describe_spec(path: Path, workspace: Workspace) -> list[dict]:
+    """Id, title and the rest, from the spec itself (so never-built briefs are listed)."""
+    from briefgen.load_spec import load_spec  # pydantic: only when a spec is read
+
+    dataset = cached_dataset(workspace.dataset)
+    loaded = load_spec(path, dataset, audiences(template_dirs(path)))
+    spec = loaded.spec
+    editions = {"full": ["full"], "releasable": ["releasable"], "both": ["full", "releasable"]}
+    return [
+        {
+            "id": spec.id if edition == "full" else f"{spec.id}-releasable",
+            "title": spec.title,
+            "audience": spec.audience,
+            "marking": spec.marking,
+            "date": spec.date.isoformat(),
+            "reference": spec.reference,
+            "edition": edition,
+        }
+        for edition in editions[spec.edition]
+    ]
+
+
+def fallback_description(path: Path, brief_id: str, entry: dict) -> dict:
+    return {
+        "id": brief_id,
+        "title": str(entry.get("title") or path.name),
+        "audience": str(entry.get("audience") or ""),
+        "marking": str(entry.get("marking") or ""),
+        "date": str(entry.get("date") or ""),
+        "reference": str(entry.get("reference") or ""),
+        "edition": str(entry.get("edition") or "full"),
+    }
+
+
+_datasets: dict[tuple, object] = {}
+
+
+def cached_dataset(path: Path | None):
+    """The dataset, read again only when its file changes."""
+    from briefgen.load_dataset import load_dataset
+
+    key = file_stamp(Path(path or DEFAULT_DATASET))
+    if key not in _datasets:
+        _datasets.clear()
+        _datasets[key] = load_dataset(path)
+    return _datasets[key]
+
+
+def file_info(entry: dict) -> FileInfo:
+    return FileInfo(
+        format=str(entry.get("format")),
+        name=str(entry.get("name")),
+        bytes=int(entry.get("bytes") or 0),
+        sha256=str(entry.get("sha256") or ""),
+        pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
+        built=entry.get("built") if isinstance(entry.get("built"), str) else None,
+    )
+
+
+def read_failures(workspace: Workspace) -> dict:
+    try:
+        failures = json.loads((workspace.portal_dir / FAILURES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return failures if isinstance(failures, dict) else {}

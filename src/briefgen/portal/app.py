@@ -36,11 +36,11 @@ from briefgen.portal.catalogue import (
     DOWNLOADABLE,
     STALE,
     BriefInfo,
-    FileInfo,
     Workspace,
     list_briefs,
 )
 from briefgen.portal.previews import preview_png
+from briefgen.write import read_manifest
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -193,7 +193,7 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
     @app.get("/download/{brief_id}/{output_format}", tags=["downloads"])
     def download(brief_id: str, output_format: str, request: Request) -> Response:
         """The brief's PDF or DOCX, as an attachment named after the brief."""
-        brief, entry, data, modified = read_output(brief_id, output_format)
+        entry, data, modified = read_output(brief_id, output_format)
         etag = f'"{hashlib.sha256(data).hexdigest()}"'
         headers = {
             "ETag": etag,
@@ -202,26 +202,29 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
         }
         if not_modified(request, etag, modified):
             return Response(status_code=304, headers=headers)
-        headers["Content-Disposition"] = attachment(download_name(brief, output_format))
+        headers["Content-Disposition"] = attachment(download_name(entry, brief_id, output_format))
         return Response(data, media_type=CONTENT_TYPES[output_format], headers=headers)
 
     @app.get("/preview/{brief_id}.png", tags=["downloads"])
     def preview(brief_id: str) -> Response:
         """Page 1 of the brief's PDF, as a picture."""
-        _, entry, data, _ = read_output(brief_id, "pdf")
+        _, data, _ = read_output(brief_id, "pdf")
         sha256 = hashlib.sha256(data).hexdigest()
         png = preview_png(data, sha256, space.portal_dir / "previews")
         return Response(png, media_type="image/png", headers={"ETag": f'"{sha256}"'})
 
-    def read_output(brief_id: str, output_format: str) -> tuple[BriefInfo, FileInfo, bytes, float]:
-        if output_format not in DOWNLOADABLE:
+    def read_output(brief_id: str, output_format: str) -> tuple[dict, bytes, float]:
+        """The manifest's entry for the brief and the bytes of its file in that format.
+        Only the manifest is read (not the specs): downloads stay quick while builds run."""
+        entry = read_manifest(space.out_dir)[0]["briefs"].get(brief_id)
+        if output_format not in DOWNLOADABLE or not isinstance(entry, dict):
             raise HTTPException(404, "no such file")
-        brief = find(brief_id)
-        entry = brief.file(output_format)
-        if entry is None or entry.name != f"{brief.id}.{output_format}":
+        name = f"{brief_id}.{output_format}"
+        if not any(f.get("name") == name and f.get("format") == output_format
+                   for f in entry["files"]):  # fmt: skip
             raise HTTPException(404, "no such file")
-        data, modified = read_regular_file(space.out_dir, entry.name)
-        return brief, entry, data, modified
+        data, modified = read_regular_file(space.out_dir, name)
+        return entry, data, modified
 
     # --- the JSON API -----------------------------------------------------------------
 
@@ -297,14 +300,14 @@ def not_modified(request: Request, etag: str, modified: float) -> bool:
     return False
 
 
-def download_name(brief: BriefInfo, output_format: str) -> str:
+def download_name(entry: dict, brief_id: str, output_format: str) -> str:
     """``<reference> <title>.<format>``, cut to a length every system takes, with
     nothing a file system or a header could trip on."""
-    name = f"{brief.reference} {brief.title}".strip() or brief.id
+    name = f"{entry.get('reference') or ''} {entry.get('title') or ''}".strip() or brief_id
     name = unicodedata.normalize("NFC", name)
     name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", name)
     name = re.sub(r"\s+", " ", name).strip(" .")[:120].strip(" .")
-    return f"{name or brief.id}.{output_format}"
+    return f"{name or brief_id}.{output_format}"
 
 
 def attachment(name: str) -> str:

@@ -146,12 +146,26 @@ def spec_briefs(
     return briefs
 
 
+_descriptions: dict[tuple, list[dict]] = {}
+
+
 def describe_spec(path: Path, workspace: Workspace) -> list[dict]:
-    """Id, title and the rest, from the spec itself (so never-built briefs are listed)."""
+    """Id, title and the rest, from the spec itself (so never-built briefs are listed);
+    read again only when the spec, the dataset or the templates change."""
+    dataset = cached_dataset(workspace.dataset)
+    dirs = template_dirs(path)
+    key = (file_stamp(path), id(dataset), tuple(map(str, dirs)), tuple(audiences(dirs)))
+    if key not in _descriptions:
+        if len(_descriptions) > 1000:
+            _descriptions.clear()
+        _descriptions[key] = read_description(path, dataset, dirs)
+    return _descriptions[key]
+
+
+def read_description(path: Path, dataset, dirs: list[Path]) -> list[dict]:
     from briefgen.load_spec import load_spec  # pydantic: only when a spec is read
 
-    dataset = cached_dataset(workspace.dataset)
-    loaded = load_spec(path, dataset, audiences(template_dirs(path)))
+    loaded = load_spec(path, dataset, audiences(dirs))
     spec = loaded.spec
     editions = {"full": ["full"], "releasable": ["releasable"], "both": ["full", "releasable"]}
     return [

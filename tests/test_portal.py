@@ -323,3 +323,29 @@ def test_the_api_is_described(workspace):
     for path in paths:
         assert path in schema["paths"], path
     assert "BriefModel" in schema["components"]["schemas"]
+
+
+def test_the_app_object_for_several_server_processes(built, monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("BRIEFGEN_WORKSPACE", str(built))
+    import briefgen.portal.asgi as asgi
+
+    asgi = importlib.reload(asgi)  # reads the environment when imported
+    http = TestClient(asgi.app)
+    assert set(states(http)) == {"minister-hlm-2026", "minister-hlm-2026-ru", "press-lines-astana"}
+
+
+def test_serve_wants_a_workspace(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "serve", "--workspace", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "no briefs/ folder here; use --workspace DIR" in result.stderr
+    assert "Traceback" not in result.stderr

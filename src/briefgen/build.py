@@ -66,6 +66,7 @@ class BriefSummary:
     """One edition of one brief, for the table at the end of a build."""
 
     output_id: str
+    spec: Path
     formats: list[str]
     pages: int | None  # the PDF's
     seconds: float  # rendering time, summed over formats (0 when up to date)
@@ -178,7 +179,8 @@ def build_briefs(
             report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
             pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
             formats = [f["format"] for f in files]
-            report.briefs.append(BriefSummary(entry["id"], formats, pages, 0.0, "up to date"))
+            summary = BriefSummary(entry["id"], path, formats, pages, 0.0, "up to date")
+            report.briefs.append(summary)
     if not stale:
         stand_down()  # the workers the command line got ready are not needed
         return report
@@ -204,7 +206,22 @@ def build_briefs(
     report.lines += lines
     report.warnings += write_warnings
     report.briefs += [summarise(item) for item in rendered]
+    in_spec_order(report, list(stamps))
     return report
+
+
+def in_spec_order(report: Report, specs: list[Path]) -> None:
+    """Briefs skipped at once, briefs found up to date and briefs built are reported in
+    the order of their specs, not in the order they were dealt with."""
+    position = {spec: index for index, spec in enumerate(specs)}
+    report.briefs.sort(key=lambda brief: position.get(brief.spec.resolve(), len(specs)))
+    brief_position = {brief.output_id: index for index, brief in enumerate(report.briefs)}
+
+    def line_position(line: str) -> int:
+        output_id = Path(line.split("  ")[0]).stem
+        return brief_position.get(output_id, len(brief_position))
+
+    report.lines.sort(key=line_position)
 
 
 def stamp_words(options: BuildOptions) -> str:
@@ -242,7 +259,7 @@ def summarise(item: RenderedBrief) -> BriefSummary:
     pages = pdf.pages if pdf else item.current.get("pdf", {}).get("pages")
     state = "built" if item.outputs else "up to date"
     seconds = sum(output.seconds for output in item.outputs.values())
-    return BriefSummary(item.brief.output_id, formats, pages, seconds, state)
+    return BriefSummary(item.brief.output_id, item.loaded.path, formats, pages, seconds, state)
 
 
 def render_jobs(

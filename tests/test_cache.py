@@ -193,3 +193,53 @@ def test_nothing_to_do_imports_neither_renderers_nor_models(tmp_path):
     assert result.stdout.strip().endswith("False False False False False"), (
         result.stdout + result.stderr
     )
+
+
+def test_an_edition_missing_from_the_manifest_is_built_again(tmp_path, monkeypatch):
+    (tmp_path / "briefs").mkdir()
+    spec = tmp_path / "briefs" / "glance.yaml"
+    shutil.copy(BRIEFS / "initiative-at-a-glance.yaml", spec)  # edition: both
+    out = tmp_path / "build"
+    build_briefs([spec], out_dir=out)
+    manifest_path = out / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    del data["briefs"]["initiative-at-a-glance-releasable"]  # a build stopped halfway
+    manifest_path.write_text(json.dumps(data))
+    report = build_briefs([spec], out_dir=out)
+    rebuilt = {line.split()[0] for line in report.lines if "up to date" not in line}
+    assert str(out / "initiative-at-a-glance-releasable.pdf") in rebuilt
+    refuse_to_load(monkeypatch)  # and now both editions are known: quick again
+    assert all(line.endswith("up to date") for line in build_briefs([spec], out_dir=out).lines)
+
+
+def test_editions_a_spec_no_longer_makes_do_not_keep_it_stale(tmp_path, monkeypatch):
+    (tmp_path / "briefs").mkdir()
+    spec = tmp_path / "briefs" / "glance.yaml"
+    shutil.copy(BRIEFS / "initiative-at-a-glance.yaml", spec)
+    out = tmp_path / "build"
+    build_briefs([spec], out_dir=out, options=BuildOptions(edition="releasable"))
+    build_briefs([spec], out_dir=out)  # both editions, stamped together
+    refuse_to_load(monkeypatch)
+    assert len(build_briefs([spec], out_dir=out).lines) == 4
+
+
+def test_a_stamp_is_not_put_on_files_another_build_replaced(tmp_path, monkeypatch):
+    import briefgen.build
+
+    specs, out = copied_specs(tmp_path), tmp_path / "build"
+    build_briefs(specs[:1], out_dir=out)
+    specs[0].write_text(specs[0].read_text(encoding="utf-8"), encoding="utf-8")  # touched
+    render_jobs = briefgen.build.render_jobs
+
+    def meanwhile_a_draft_is_built(*args, **kwargs):
+        result = render_jobs(*args, **kwargs)
+        with monkeypatch.context() as inner:
+            inner.setattr(briefgen.build, "render_jobs", render_jobs)
+            build_briefs(specs[:1], out_dir=out, options=BuildOptions(draft=True))
+        return result
+
+    monkeypatch.setattr(briefgen.build, "render_jobs", meanwhile_a_draft_is_built)
+    build_briefs(specs[:1], out_dir=out)  # found up to date, but the draft landed meanwhile
+    monkeypatch.setattr(briefgen.build, "render_jobs", render_jobs)
+    report = build_briefs(specs[:1], out_dir=out)  # must see the draft is not what it wants
+    assert not any(line.endswith("up to date") for line in report.lines), report.lines

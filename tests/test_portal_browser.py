@@ -108,4 +108,3 @@ def test_find_rebuild_and_download_in_a_browser(portal, tmp_path):
             assert saved.read_bytes().startswith(b"%PDF-")
         finally:
             browser.close()
-

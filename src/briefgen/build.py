@@ -59,6 +59,7 @@ class RenderedBrief:
     inputs: dict[str, str] = field(default_factory=dict)  # format → hash of its inputs
     current: dict[str, dict] = field(default_factory=dict)  # format → its up-to-date entry
     stamp: str = ""  # what its files looked like on disk (see briefgen.cache.spec_stamp)
+    spec_outputs: tuple[str, ...] = ()  # every edition its spec made in this build
 
 
 @dataclass(frozen=True)
@@ -191,13 +192,20 @@ def build_briefs(
             stale, dataset_path, report, plan_job(manifest, out_dir, options), options
         )
         outputs = render_jobs(jobs, options, progress)
+        editions: dict[Path, tuple[str, ...]] = {}
+        for job in jobs:
+            spec = job.item.path.resolve()
+            editions[spec] = (*editions.get(spec, ()), job.brief.output_id)
         rendered = []
         for job, job_outputs in zip(jobs, outputs, strict=True):
             report.warnings += render_warnings(job, job_outputs)
-            stamp = stamps[job.item.path.resolve()][1]
+            spec = job.item.path.resolve()
             rendered.append(
-                RenderedBrief(job.item, job.brief, job_outputs, job.inputs, job.current, stamp)
-            )
+                RenderedBrief(
+                    job.item, job.brief, job_outputs, job.inputs, job.current,
+                    stamps[spec][1], editions[spec],
+                )
+            )  # fmt: skip
         if options.strict and report.warnings:
             raise BriefgenError([replace(w, severity="error") for w in report.warnings])
     except BriefgenError as exc:

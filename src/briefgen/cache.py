@@ -10,7 +10,8 @@ manifest lists, is up to date.
 Before that, a quicker test (make's): each manifest entry also records a
 ``stamp`` of the files its spec's outputs were made from as they stood on disk
 (names, sizes and modification times of the spec, the dataset and its source
-texts, and the template folders) and of the build options. While the stamp is
+texts, and the template folders) and of the build options, and which
+editions the spec made. While the stamp is
 unchanged, the spec is not even read; a build where nothing changed costs a
 few ``stat`` calls per spec.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.document import Brief
-from briefgen.workspace import DEFAULT_DATASET, SOURCES, template_dirs
+from briefgen.workspace import DEFAULT_DATASET, template_dirs
 
 
 def templates_digest(template_dirs: list[Path]) -> str:
@@ -41,12 +42,21 @@ def input_key(brief: Brief, templates: str, output_format: str, options: str) ->
 
 
 def folder_stamp(folder: Path) -> tuple:
-    """Names, sizes and modification times: a change to any file changes the stamp."""
+    """Names, sizes and modification times: a change to any file changes the stamp.
+
+    Hidden files and folders (an editor's lock and swap files, ``.git``) are not
+    inputs; a file that vanishes while the folder is walked is left out.
+    """
     stamp = []
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
-            stat = (Path(root) / name).stat()
+            if name.startswith("."):
+                continue
+            try:
+                stat = (Path(root) / name).stat()
+            except OSError:  # deleted meanwhile, or a dangling link
+                continue
             stamp.append((str(Path(root) / name), stat.st_size, stat.st_mtime_ns))
     return tuple(stamp)
 
@@ -82,8 +92,9 @@ def spec_stamp(spec: Path, dataset: Path | None, options: str, folders: dict) ->
     their template folders and source texts.
     """
     dataset = Path(dataset or DEFAULT_DATASET)
-    parts = [__version__, options, file_stamp(spec), file_stamp(dataset)]
-    for folder in (dataset.parent / SOURCES, *template_dirs(spec)):
+    parts = [__version__, options, file_stamp(spec)]
+    # The dataset's whole folder: its source texts may be anywhere in it.
+    for folder in (dataset.parent, *template_dirs(spec)):
         if folder not in folders:
             folders[folder] = folder_stamp(folder)
         parts.append(folders[folder])
@@ -99,17 +110,25 @@ def file_stamp(path: Path) -> tuple:
 
 
 def unchanged_outputs(manifest: dict, out_dir: Path, spec: Path, stamp: str) -> list[dict] | None:
-    """The manifest entries built from ``spec`` if they all carry ``stamp`` and their
-    files are all still there at the size recorded; else None (look closer)."""
+    """The manifest entries of every edition ``spec`` made when it last carried ``stamp``,
+    if each is there with that stamp and its files at the size recorded; else None
+    (look closer). Entries of editions the spec no longer makes are not its outputs."""
     source = os.path.relpath(Path(spec).resolve(), Path(out_dir).resolve())
-    entries = [entry for entry in manifest["briefs"].values() if entry.get("spec") == source]
-    for entry in entries:
-        if entry.get("stamp") != stamp:
-            return None
+    entries = {key: e for key, e in manifest["briefs"].items() if e.get("spec") == source}
+    stamped = [entry for entry in entries.values() if entry.get("stamp") == stamp]
+    editions = stamped[0].get("spec_outputs") if stamped else None
+    if not isinstance(editions, list) or not editions:
+        return None
+    found = []
+    for output_id in editions:
+        entry = entries.get(output_id)
+        if entry is None or entry.get("stamp") != stamp or entry.get("spec_outputs") != editions:
+            return None  # an edition missing: a build stopped halfway, say
         for file in entry["files"]:
             try:
                 if (Path(out_dir) / str(file.get("name"))).stat().st_size != file.get("bytes"):
                     return None
             except OSError:
                 return None
-    return entries or None
+        found.append(entry)
+    return found

@@ -287,28 +287,37 @@ def update_manifest(out_dir: Path, item: RenderedBrief, files: list[dict]) -> li
 
 def refresh_stamps(out_dir: Path, items: list[RenderedBrief]) -> None:
     """Up-to-date briefs whose spec or templates were touched but not changed: record the
-    new stamp, so the next build skips them at once."""
-    source = {item.brief.output_id: manifest_entry(item, [], out_dir)["spec"] for item in items}
-    manifest, _ = read_manifest(out_dir)
-    entries = manifest["briefs"]
-    stale = [
-        item
-        for item in items
-        if item.brief.output_id in entries
-        and entries[item.brief.output_id].get("spec") == source[item.brief.output_id]
-        and entries[item.brief.output_id].get("stamp") != item.stamp
-    ]
-    if not stale:
+    new stamp, so the next build skips them at once. Only where the manifest still lists
+    the very files this build found up to date (another build may have replaced them)."""
+    if not items:
         return
     with lock(out_dir, MANIFEST):
-        manifest, _ = read_manifest(out_dir)  # again, under the lock
-        for item in stale:
+        manifest, _ = read_manifest(out_dir)
+        changed = False
+        for item in items:
             entry = manifest["briefs"].get(item.brief.output_id)
-            if entry is not None and entry.get("spec") == source[item.brief.output_id]:
-                entry["stamp"] = item.stamp
-        write_atomically(
-            out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        )
+            if entry is None or not still_current(entry, item, out_dir):
+                continue
+            if (entry.get("stamp"), entry.get("spec_outputs")) != (
+                item.stamp, list(item.spec_outputs)
+            ):  # fmt: skip
+                entry["stamp"], entry["spec_outputs"] = item.stamp, list(item.spec_outputs)
+                changed = True
+        if changed:
+            write_atomically(
+                out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+            )
+
+
+def still_current(entry: dict, item: RenderedBrief, out_dir: Path) -> bool:
+    if entry.get("spec") != manifest_entry(item, [], out_dir)["spec"]:
+        return False
+    files = {f.get("format"): f for f in entry.get("files", []) if isinstance(f, dict)}
+    return all(
+        (files.get(fmt) or {}).get("sha256") == found.get("sha256")
+        and (files.get(fmt) or {}).get("inputs") == found.get("inputs")
+        for fmt, found in item.current.items()
+    )
 
 
 def kept_files(previous: dict, files: list[dict], out_dir: Path) -> list[dict]:
@@ -350,6 +359,7 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "reference": brief.reference,
         "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
         "stamp": item.stamp,
+        "spec_outputs": list(item.spec_outputs),
         "files": files,
     }
 

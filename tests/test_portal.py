@@ -37,7 +37,7 @@ def built(workspace) -> Path:
 
 
 def client(workspace: Path) -> TestClient:
-    return TestClient(create_app(workspace))
+    return TestClient(create_app(workspace), base_url="http://127.0.0.1")
 
 
 def manifest(workspace: Path) -> dict:
@@ -93,10 +93,13 @@ def test_a_changed_template_makes_briefs_stale_and_rebuild_all_clears_it(built):
     (press / "style.css").write_text("h2 { color: black; }\n")
     assert set(states(http).values()) == {"stale"}
     assert "Rebuild all stale (3)" in http.get("/").text
-    job = wait_for(http, http.post("/api/build-stale").json())
+    queued = http.post("/api/build-stale")
+    assert queued.status_code == 202 and queued.json()["queued"] == 3
+    job = wait_for(http, queued.json()["job"])
     assert job["state"] == "done" and job["done"] == job["total"] == 6
     assert set(states(http).values()) == {"up to date"}
-    assert http.post("/api/build-stale").json() is None  # nothing stale
+    nothing = http.post("/api/build-stale")
+    assert nothing.status_code == 200 and nothing.json() == {"queued": 0, "job": None}
 
 
 def test_search_and_filters(built):
@@ -218,11 +221,15 @@ def test_a_download_during_a_rebuild_is_the_whole_old_or_the_whole_new_file(buil
     known = {pdf_sha256()}
     stop = threading.Event()
 
+    wrong: list[str] = []  # checked here: an assert in the thread would only warn
+
     def download() -> None:
         while not stop.is_set():
             response = http.get("/download/press-lines-astana/pdf")
-            assert response.status_code == 200
-            assert int(response.headers["content-length"]) == len(response.content)
+            if response.status_code != 200:
+                wrong.append(f"status {response.status_code}")
+            elif int(response.headers["content-length"]) != len(response.content):
+                wrong.append("length differs from Content-Length")
             seen.add(hashlib.sha256(response.content).hexdigest())
 
     reader = threading.Thread(target=download)
@@ -236,6 +243,7 @@ def test_a_download_during_a_rebuild_is_the_whole_old_or_the_whole_new_file(buil
     finally:
         stop.set()
         reader.join()
+    assert not wrong, wrong
     assert seen and seen <= known, "a download was neither an old nor a new file"
 
 
@@ -294,6 +302,11 @@ def test_a_failed_build_shows_its_errors_escaped(workspace):
     listed = {b["id"]: b for b in http.get("/api/briefs").json()}
     assert listed[brief_id]["state"] == "failed"
     assert any("<script>" in p for p in listed[brief_id]["problems"])
+    # Named from the workspace: the page does not tell the server's folders.
+    assert all(str(workspace) not in p for p in listed[brief_id]["problems"])
+    assert any(
+        p.startswith("briefs/press-lines-astana.yaml:") for p in listed[brief_id]["problems"]
+    )
     page = http.get("/").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
 
@@ -332,7 +345,7 @@ def test_the_app_object_for_several_server_processes(built, monkeypatch):
     import briefgen.portal.asgi as asgi
 
     asgi = importlib.reload(asgi)  # reads the environment when imported
-    http = TestClient(asgi.app)
+    http = TestClient(asgi.app, base_url="http://localhost")
     assert set(states(http)) == {"minister-hlm-2026", "minister-hlm-2026-ru", "press-lines-astana"}
 
 
@@ -349,3 +362,30 @@ def test_serve_wants_a_workspace(tmp_path):
     assert result.returncode == 1
     assert "no briefs/ folder here; use --workspace DIR" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_other_host_names_and_cross_site_posts_are_refused(built):
+    http = client(built)
+    # DNS rebinding: another site's name resolving to 127.0.0.1.
+    assert http.get("/api/briefs", headers={"Host": "evil.example"}).status_code == 400
+    assert http.get("/download/press-lines-astana/pdf",
+                    headers={"Host": "evil.example"}).status_code == 400  # fmt: skip
+    # A form on another site posting here.
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}):
+        response = http.post("/api/briefs/press-lines-astana/build", headers=headers)
+        assert response.status_code == 403, headers
+    same = http.post(
+        "/api/briefs/press-lines-astana/build", headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert same.status_code == 202
+
+
+def test_head_requests_and_the_ascii_name_for_old_clients(built):
+    http = client(built)
+    head = http.head("/download/minister-hlm-2026-ru/pdf")
+    assert head.status_code == 200 and head.headers["etag"] and head.content == b""
+    assert http.head("/").status_code == 200
+    disposition = http.get("/download/minister-hlm-2026-ru/pdf").headers["content-disposition"]
+    assert 'filename="minister-hlm-2026-ru.pdf"' in disposition  # the title is Russian
+    english = http.get("/download/press-lines-astana/pdf").headers["content-disposition"]
+    assert 'filename="MFA-IHL-2026-026 ' in english

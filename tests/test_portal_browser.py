@@ -87,11 +87,22 @@ def test_find_rebuild_and_download_in_a_browser(portal, tmp_path):
             expect(brief.locator("img")).to_have_attribute("alt", "Page 1 of " + brief.locator(
                 "h2").inner_text())  # fmt: skip
 
-            brief.get_by_role("button", name="Rebuild").click()
+            def built() -> str:
+                manifest = json.loads((workspace / "build" / "manifest.json").read_text())
+                return manifest["briefs"]["minister-hlm-2026"]["files"][0]["built"]
+
+            before = built()
+            time.sleep(1.1)  # so that the new build's time differs (it has whole seconds)
+            with page.expect_navigation():
+                brief.get_by_role("button", name="Rebuild").click()
+            assert "audience=minister" in page.url  # back where the reader was
             # The page follows the build by itself and settles on the new state.
             brief = page.locator("article#minister-hlm-2026")
             expect(brief.locator(".state")).to_have_text("up to date", timeout=60_000)
-            assert "audience=minister" in page.url  # back where the reader was
+            rebuilt = built()
+            assert rebuilt != before  # really built again
+            shown = page.locator("article#minister-hlm-2026 div.meta").inner_text()
+            assert f"built {rebuilt[:10]} {rebuilt[11:16]} UTC" in shown
 
             with page.expect_download() as event:
                 brief.get_by_role("link", name="PDF").click()

@@ -8,6 +8,7 @@ warnings.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -291,10 +292,13 @@ def render_jobs(
     results: dict[int, dict] = {id(job): {} for job in jobs}
     progress = progress or Progress()
     progress.start(len(tasks))
-    if options.jobs > 1 and len(tasks) > 1:
+    # Off the main thread (the portal's builds) a time limit only works in a worker.
+    in_workers = len(tasks) > 1 or threading.current_thread() is not threading.main_thread()
+    if tasks and options.jobs > 1 and in_workers:
         # PDFs first: the longest tasks go out first, so no core idles at the end.
         longest_first = sorted(range(len(tasks)), key=lambda i: tasks[i][1] != "pdf")
-        with worker_pool(min(options.jobs, len(tasks))) as pool:
+        pool = worker_pool(min(options.jobs, len(tasks)))
+        try:
             futures = {
                 pool.submit(write_output, rendered[id(job)], fmt, render_options): i
                 for i in longest_first
@@ -302,14 +306,20 @@ def render_jobs(
             }
             for future in as_completed(futures):
                 progress.advance(tasks[futures[future]][0].brief.output_id)
-            for future, i in sorted(futures.items(), key=lambda item: item[1]):  # spec order
-                job, fmt = tasks[i]
-                try:
-                    results[id(job)][fmt] = future.result()
-                except BriefgenError as exc:
-                    problems += exc.problems
-                except BrokenProcessPool:  # killed: out of memory, or by a signal
-                    problems.append(worker_lost(job))
+        except BrokenProcessPool:  # a worker died before every task was handed out
+            futures = {}
+            problems += [worker_lost(job) for job in {id(job): job for job, _ in tasks}.values()]
+        finally:
+            # On Ctrl-C, drop what has not started instead of rendering it all first.
+            pool.shutdown(wait=True, cancel_futures=True)
+        for future, i in sorted(futures.items(), key=lambda item: item[1]):  # spec order
+            job, fmt = tasks[i]
+            try:
+                results[id(job)][fmt] = future.result()
+            except BriefgenError as exc:
+                problems += exc.problems
+            except BrokenProcessPool:  # killed: out of memory, or by a signal
+                problems.append(worker_lost(job))
     else:
         for job, fmt in tasks:
             try:

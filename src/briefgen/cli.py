@@ -195,9 +195,13 @@ def build(
         return
     from briefgen.watch import watch as watch_inputs
 
+    rounds = 0
+
     def build_round() -> None:
-        try:
-            build_and_show(specs, out, dataset, options)
+        nonlocal rounds
+        rounds += 1
+        try:  # after the first round, what changed is news; what did not is a count
+            build_and_show(specs, out, dataset, options, only_news=rounds > 1)
         except BriefgenError as exc:  # say so, and wait for the fix
             report(exc.problems)
             typer.echo(f"{exc.summary or 'build failed'}; waiting for changes.", err=True)
@@ -205,12 +209,20 @@ def build(
     watch_inputs(specs, dataset, out, build_round, lambda text: typer.echo(text, err=True))
 
 
-def build_and_show(specs: list[Path], out: Path, dataset: Path | None, options) -> None:
+def build_and_show(
+    specs: list[Path], out: Path, dataset: Path | None, options, only_news: bool = False
+) -> None:
     """One build: a progress bar and a table on a terminal, plain lines elsewhere."""
     from briefgen.build import build_briefs
 
     if not sys.stdout.isatty():
-        show(build_briefs(specs, out_dir=out, dataset_path=dataset, options=options))
+        result = build_briefs(specs, out_dir=out, dataset_path=dataset, options=options)
+        if only_news:
+            current = [line for line in result.lines if line.endswith("  up to date")]
+            result.lines = [line for line in result.lines if line not in current]
+            if current:
+                result.lines.append(f"({len(current)} files up to date)")
+        show(result)
         return
     from rich.console import Console
 
@@ -316,20 +328,52 @@ def serve(
         ),
     ] = None,
     host: Annotated[
-        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+        str,
+        typer.Option(
+            help="Address to listen on; 0.0.0.0 opens it to the network.", metavar="ADDRESS"
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on.", min=1, max=65535, metavar="PORT")
+    ] = 8000,
+    allowed_host: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help="A host name readers reach the portal by (repeat for several). "
+            "Default: 127.0.0.1 and localhost, and ADDRESS when it is a name of its own.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the download portal: a page listing the workspace's briefs, to find,
     download (PDF, DOCX) and rebuild them, with a JSON API (/api, /openapi.json)."""
+    import socket
+
     import uvicorn
 
     from briefgen.portal import create_app
+    from briefgen.portal.app import LOOPBACK_NAMES
 
     if not (workspace / "briefs").is_dir():
         raise BriefgenError(f"{workspace}: no briefs/ folder here; use --workspace DIR")
+    hosts = allowed_host or [*LOOPBACK_NAMES, *([host] if host not in ("0.0.0.0", "::") else [])]
+    try:  # bound here, so a port in use is one clear message, not a server's log
+        listener = socket.create_server((host, port), family=family_of(host))
+    except OSError as exc:
+        raise BriefgenError(
+            f"cannot listen on {host}:{port}: {exc.strerror or str(exc).split(' (')[0]}; "
+            "choose another --port"
+        ) from None
     typer.echo(f"briefgen portal on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(create_app(workspace, out), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(workspace, out, hosts), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def family_of(host: str):
+    import socket
+
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
 @app.command()

@@ -8,10 +8,11 @@ problems and waits for the next change; Ctrl-C stops.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefgen.workspace import DEFAULT_DATASET, SOURCES, template_dirs
+from briefgen.workspace import DEFAULT_DATASET, template_dirs
 
 
 def watched_folders(spec_paths: list[Path], dataset: Path | None) -> list[Path]:
@@ -19,14 +20,18 @@ def watched_folders(spec_paths: list[Path], dataset: Path | None) -> list[Path]:
     itself would lose."""
     dataset = Path(dataset or DEFAULT_DATASET)
     folders = [dataset.parent]
-    for path in spec_paths:
-        folders.append(path if path.is_dir() else path.parent)
-        folders += template_dirs(path)
+    folders += [path if path.is_dir() else path.parent for path in spec_paths]
+    folders += [folder for path in spec_paths for folder in templates_for(path)]
     existing = [folder.resolve() for folder in folders if folder.is_dir()]
     # A folder inside another watched one is watched already.
     return sorted(
         {f for f in existing if not any(f != o and f.is_relative_to(o) for o in existing)}
     )
+
+
+def templates_for(path: Path) -> list[Path]:
+    """The template folders of a spec, or of the specs a folder holds (or will)."""
+    return template_dirs(path / "spec.yaml" if path.is_dir() else path)
 
 
 def input_filter(spec_paths: list[Path], dataset: Path | None, out_dir: Path):
@@ -35,16 +40,16 @@ def input_filter(spec_paths: list[Path], dataset: Path | None, out_dir: Path):
     out_dir = out_dir.resolve()
     named = {path.resolve() for path in spec_paths if not path.is_dir()}
     spec_folders = [path.resolve() for path in spec_paths if path.is_dir()]
-    dataset = Path(dataset or DEFAULT_DATASET).resolve()
-    templates = {folder.resolve() for path in spec_paths for folder in template_dirs(path)}
+    dataset_folder = Path(dataset or DEFAULT_DATASET).resolve().parent
+    templates = {folder.resolve() for path in spec_paths for folder in templates_for(path)}
 
     def is_input(_change, raw_path: str) -> bool:
         path = Path(raw_path).resolve()
         if path.is_relative_to(out_dir) or path.name.startswith(".") or path.name.endswith("~"):
             return False
-        if path in named or path == dataset or path.is_relative_to(dataset.parent / SOURCES):
+        if path in named or path.is_relative_to(dataset_folder):  # the dataset, its texts
             return True
-        if path.suffix == ".yaml" and path.parent in spec_folders:
+        if path.suffix in (".yaml", ".yml") and path.parent in spec_folders:
             return True
         return any(path.is_relative_to(folder) for folder in templates)
 
@@ -61,7 +66,7 @@ def watch(
     """Build, then build again after each change, until interrupted."""
     import watchfiles
 
-    build_once()
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # we say when it stops
     folders = watched_folders(spec_paths, dataset)
     changes: Iterable[set] = watchfiles.watch(
         *folders,
@@ -70,11 +75,15 @@ def watch(
         yield_on_timeout=True,  # an empty batch now and then: the watch is running
         rust_timeout=250,
     )
-    watching = False
+    # The watcher starts with the first batch; starting it before the first build
+    # means a change saved during that build is seen.
+    for first in changes:
+        build_once()
+        announce(f"watching {len(folders)} folders for changes (Ctrl-C stops)")
+        if first:
+            build_once()
+        break
     for batch in changes:
-        if not watching:  # only now is the watcher in place; say so
-            announce(f"watching {len(folders)} folders for changes (Ctrl-C stops)")
-            watching = True
         if not batch:
             continue
         paths = sorted(path for _, path in batch)

@@ -23,12 +23,13 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from briefgen import __version__
 from briefgen.portal.builds import Builds, Job
@@ -93,7 +94,22 @@ class JobModel(BaseModel):
     url: str
 
 
-def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -> FastAPI:
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+class StateChange(BaseModel):
+    queued: int  # specs queued by this request
+    job: JobModel | None
+
+
+def create_app(
+    workspace: Path | str = ".",
+    out_dir: Path | str | None = None,
+    allowed_hosts: list[str] | None = None,
+) -> FastAPI:
+    """The portal for ``workspace``. ``allowed_hosts``: the names it may be reached by
+    (default: loopback only), which keeps other web sites from reading it through a
+    name that resolves to 127.0.0.1 (DNS rebinding)."""
     root = Path(workspace).resolve()
     space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
     builds = Builds(space)
@@ -104,6 +120,15 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
         docs_url=None,  # the interactive docs load scripts from the internet
         redoc_url=None,
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_NAMES)
+
+    @app.middleware("http")
+    async def refuse_cross_site_posts(request: Request, call_next):
+        """A page elsewhere may not make a reader's browser start builds here."""
+        if request.method == "POST" and cross_site(request):
+            return Response("cross-site request refused", status_code=403)
+        return await call_next(request)
+
     app.state.workspace = space
     app.state.builds = builds
 
@@ -158,7 +183,8 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
 
     # --- the page ---------------------------------------------------------------------
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse,
+                   include_in_schema=False)  # fmt: skip
     def page(q: str = "", audience: str = "", marking: str = "") -> HTMLResponse:
         briefs = catalogue()
         building = builds.building()
@@ -190,6 +216,7 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
 
     # --- downloads and previews -------------------------------------------------------
 
+    @app.head("/download/{brief_id}/{output_format}", include_in_schema=False)
     @app.get("/download/{brief_id}/{output_format}", tags=["downloads"])
     def download(brief_id: str, output_format: str, request: Request) -> Response:
         """The brief's PDF or DOCX, as an attachment named after the brief."""
@@ -202,7 +229,9 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
         }
         if not_modified(request, etag, modified):
             return Response(status_code=304, headers=headers)
-        headers["Content-Disposition"] = attachment(download_name(entry, brief_id, output_format))
+        headers["Content-Disposition"] = attachment(
+            download_name(entry, brief_id, output_format), f"{brief_id}.{output_format}"
+        )
         return Response(data, media_type=CONTENT_TYPES[output_format], headers=headers)
 
     @app.get("/preview/{brief_id}.png", tags=["downloads"])
@@ -246,11 +275,13 @@ def create_app(workspace: Path | str = ".", out_dir: Path | str | None = None) -
         job = builds.request([find(brief_id).spec], force=force)
         return job_model(job)
 
-    @app.post("/api/build-stale", status_code=202, tags=["builds"])
-    def api_build_stale() -> JobModel | None:
-        """Queue a build of every stale brief; null when none is stale."""
-        job = builds.request([b.spec for b in catalogue() if b.state == STALE])
-        return job_model(job) if job else None
+    @app.post("/api/build-stale", tags=["builds"])
+    def api_build_stale(response: Response) -> StateChange:
+        """Queue a build of every stale brief (202); 200 with no job when none is stale."""
+        stale = list(dict.fromkeys(b.spec for b in catalogue() if b.state == STALE))
+        job = builds.request(stale)
+        response.status_code = 202 if job else 200
+        return StateChange(queued=len(stale), job=job_model(job) if job else None)
 
     @app.get("/api/builds/{job_id}", tags=["builds"])
     def api_job(job_id: str) -> JobModel:
@@ -310,15 +341,21 @@ def download_name(entry: dict, brief_id: str, output_format: str) -> str:
     return f"{name or brief_id}.{output_format}"
 
 
-def attachment(name: str) -> str:
-    """RFC 6266: an ASCII ``filename`` for old clients, ``filename*`` in UTF-8 for all."""
-    from urllib.parse import quote
-
-    ascii_name = (
-        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or "brief"
-    )
-    ascii_name = ascii_name.replace("%", "").replace("\\", "").replace('"', "")
+def attachment(name: str, fallback: str) -> str:
+    """RFC 6266: ``filename*`` in UTF-8, which browsers use, and for older clients an
+    ASCII ``filename``: the name itself if it is ASCII, else ``fallback``."""
+    ascii_name = name if name.isascii() else fallback
+    ascii_name = re.sub(r"[^A-Za-z0-9 ._()-]", "", ascii_name) or fallback
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def cross_site(request: Request) -> bool:
+    """Sent by a page of another site? (Fetch metadata, else the Origin header.)"""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
 
 
 def same_site(target: str) -> str:

@@ -6,19 +6,21 @@ happens in worker processes, so the server keeps answering meanwhile. Each
 spec is built on its own, so one broken spec does not hold back the others;
 its errors are kept (``build/.portal/failures.json``) and shown on the page.
 
-The same spec is never built twice at once: a request for a spec already
-queued or building joins that job, and a lock per spec in ``build/.locks/``
-keeps out builds from other server processes and the command line alike.
+The same spec is never built twice at once: a request for a spec still waiting
+for its turn in a queued or running job joins that job, and a lock per spec in
+``build/.locks/`` keeps out the builds of other server processes. (A build from
+the command line meanwhile takes turns with it file by file, through the
+per-brief locks of :mod:`briefgen.write`.)
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import queue
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from filelock import FileLock, Timeout
 from briefgen.build import BuildOptions, Progress, build_briefs, stamp_words
 from briefgen.cache import spec_stamp
 from briefgen.errors import BriefgenError
-from briefgen.portal.catalogue import FAILURES, Workspace
+from briefgen.portal.catalogue import FAILURES, Workspace, shown
 from briefgen.write import LOCKS, write_atomically
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -38,6 +40,7 @@ class Job:
     id: str
     specs: list[str]  # relative to the workspace
     force: bool
+    pending: list[str] = field(default_factory=list)  # specs not yet built by this job
     state: str = QUEUED
     done: int = 0  # outputs rendered so far
     total: int = 0
@@ -68,19 +71,23 @@ class Builds:
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job] = queue.Queue()
         self.lock = threading.Lock()
-        self.numbers = itertools.count(1)
         self.thread: threading.Thread | None = None
 
     def request(self, specs: list[str], force: bool = False) -> Job | None:
-        """Queue a build of ``specs`` (relative paths); None if there is nothing new to
-        queue (each is queued or building already: that job is returned instead)."""
+        """Queue a build of ``specs`` (relative paths). A spec still waiting in a job
+        (one that forces, if this request forces) joins it; if all do, that job is
+        returned; None if ``specs`` is empty."""
         with self.lock:
-            active = {spec: job for job in self.jobs.values() if job.state in (QUEUED, RUNNING)
-                      for spec in job.specs}  # fmt: skip
-            new = [spec for spec in dict.fromkeys(specs) if spec not in active]
+            waiting = {
+                spec: job
+                for job in self.jobs.values()
+                if job.state in (QUEUED, RUNNING) and (job.force or not force)
+                for spec in job.pending
+            }
+            new = [spec for spec in dict.fromkeys(specs) if spec not in waiting]
             if not new:
-                return active.get(specs[0]) if specs else None
-            job = Job(f"{int(time.time())}-{next(self.numbers)}", new, force)
+                return waiting.get(specs[0]) if specs else None
+            job = Job(uuid.uuid4().hex[:16], new, force, pending=list(new))
             self.jobs[job.id] = job
             self.queue.put(job)
             if self.thread is None or not self.thread.is_alive():
@@ -89,10 +96,10 @@ class Builds:
             return job
 
     def building(self) -> dict[str, Job]:
-        """Spec → the job that has it queued or building."""
+        """Spec → the job that has it waiting or building."""
         with self.lock:
             return {spec: job for job in self.jobs.values() if job.state in (QUEUED, RUNNING)
-                    for spec in job.specs}  # fmt: skip
+                    for spec in job.pending}  # fmt: skip
 
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
@@ -101,17 +108,24 @@ class Builds:
         while True:
             job = self.queue.get()
             job.state = RUNNING
-            for spec in job.specs:
-                self.build_one(job, spec)
-            job.state = FAILED if job.problems else DONE
-            job.finished_at = time.time()
+            try:
+                for spec in job.specs:
+                    self.build_one(job, spec)
+                    with self.lock:
+                        job.pending.remove(spec)
+            except BaseException as exc:  # never leave a job "running" for ever
+                job.problems.append(f"the build stopped: {type(exc).__name__}: {exc}")
+            finally:
+                job.pending.clear()
+                job.state = FAILED if job.problems else DONE
+                job.finished_at = time.time()
 
     def build_one(self, job: Job, spec: str) -> None:
         path = self.workspace.root / spec
-        options = BuildOptions(force=job.force, jobs=self.workers)
-        stamp = spec_stamp(path, self.workspace.dataset, stamp_words(options), {})
+        options = BuildOptions(force=job.force, jobs=max(2, self.workers))  # time limits
         out_dir = self.workspace.out_dir
         try:
+            stamp = spec_stamp(path, self.workspace.dataset, stamp_words(options), {})
             (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
             guard = FileLock(out_dir / LOCKS / f"portal-{Path(spec).stem}.lock", timeout=0)
             with guard:
@@ -126,7 +140,7 @@ class Builds:
         except Timeout:
             job.problems.append(f"{spec}: being built by another process; try again shortly")
         except BriefgenError as exc:
-            problems = [str(problem) for problem in exc.problems]
+            problems = [shown(problem, self.workspace.root) for problem in exc.problems]
             job.problems += problems
             self.record_failure(spec, {"stamp": stamp, "problems": problems})
         except Exception as exc:  # never let the build thread die: say what happened
@@ -134,7 +148,9 @@ class Builds:
 
     def record_failure(self, spec: str, failure: dict | None) -> None:
         folder = self.workspace.portal_dir
-        with self.lock:
+        folder.mkdir(parents=True, exist_ok=True)
+        # A file lock too: several server processes may share the file.
+        with self.lock, FileLock(folder / f"{FAILURES}.lock"):
             path = folder / FAILURES
             try:
                 failures = json.loads(path.read_text(encoding="utf-8"))
@@ -148,5 +164,4 @@ class Builds:
                 failures.pop(spec, None)
             else:
                 failures[spec] = failure
-            folder.mkdir(parents=True, exist_ok=True)
             write_atomically(path, json.dumps(failures, indent=2, ensure_ascii=False) + "\n")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.build import BuildOptions, spec_files, stamp_words
@@ -124,7 +124,7 @@ def spec_briefs(
     except BriefgenError as exc:  # a spec that does not load: show what the manifest knows
         described = None
         failed = True
-        failure = {"problems": [str(problem) for problem in exc.problems]}
+        failure = {"problems": [shown(problem, workspace.root) for problem in exc.problems]}
     if described is None:
         described = [fallback_description(path, brief_id, entry) for brief_id, entry in
                      (entries.items() or [(path.stem, {})])]  # fmt: skip
@@ -206,6 +206,17 @@ def cached_dataset(path: Path | None):
         _datasets.clear()
         _datasets[key] = load_dataset(path)
     return _datasets[key]
+
+
+def shown(problem, root: Path) -> str:
+    """A problem as the page shows it: files named from the workspace, so the page does
+    not tell the server's folder layout."""
+    if problem.file is not None:
+        try:
+            problem = replace(problem, file=Path(problem.file).resolve().relative_to(root))
+        except ValueError:  # outside the workspace (a built-in template): its name only
+            problem = replace(problem, file=Path(problem.file).name)
+    return str(problem)
 
 
 def file_info(entry: dict) -> FileInfo:

@@ -8,11 +8,14 @@ picture and an unchanged one is drawn once.
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 from briefgen.write import write_bytes_atomically
 
 WIDTH = 360  # pixels: a thumbnail a reader can still recognise
+# PDFium is not thread-safe, and the server draws previews on several threads.
+PDFIUM = threading.Lock()
 
 
 def preview_png(pdf: bytes, sha256: str, folder: Path) -> bytes:
@@ -31,6 +34,11 @@ def preview_png(pdf: bytes, sha256: str, folder: Path) -> bytes:
 def draw_first_page(pdf: bytes) -> bytes:
     import pypdfium2
 
+    with PDFIUM:
+        return draw(pypdfium2, pdf)
+
+
+def draw(pypdfium2, pdf: bytes) -> bytes:
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]

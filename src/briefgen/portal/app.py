@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -114,6 +114,7 @@ def create_app(
     space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
     builds = Builds(space)
     app = FastAPI(
+        dependencies=[Depends(same_site_only)],  # a no-op for GET and HEAD
         title="briefgen portal",
         version=__version__,
         description="Briefing notes of the workspace: list, download, build.",
@@ -121,13 +122,6 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_NAMES)
-
-    @app.middleware("http")
-    async def refuse_cross_site_posts(request: Request, call_next):
-        """A page elsewhere may not make a reader's browser start builds here."""
-        if request.method == "POST" and cross_site(request):
-            return Response("cross-site request refused", status_code=403)
-        return await call_next(request)
 
     app.state.workspace = space
     app.state.builds = builds
@@ -347,6 +341,12 @@ def attachment(name: str, fallback: str) -> str:
     ascii_name = name if name.isascii() else fallback
     ascii_name = re.sub(r"[^A-Za-z0-9 ._()-]", "", ascii_name) or fallback
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def same_site_only(request: Request) -> None:
+    """For every POST: a page elsewhere may not make a reader's browser start builds here."""
+    if request.method == "POST" and cross_site(request):
+        raise HTTPException(403, "cross-site request refused")
 
 
 def cross_site(request: Request) -> bool:

@@ -14,11 +14,20 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from briefgen.errors import BriefgenError, Problem
+from briefgen.render.libraries import quick_library_lookup
+
+try:
+    with quick_library_lookup():
+        import weasyprint  # noqa: F401
+except Exception:  # a library the quick lookup missed: WeasyPrint looks the usual way
+    import sys
+
+    for name in [name for name in sys.modules if name.startswith("weasyprint")]:
+        del sys.modules[name]
+from weasyprint import HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 FIRST_PAGE = "first-page"
 CHART_PREFIX = "data:image/svg+xml;base64,"

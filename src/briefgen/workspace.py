@@ -17,7 +17,6 @@ from briefgen.errors import BriefgenError
 PACKAGE_DIR = Path(__file__).parent
 AUDIENCE_ENTRY = "brief.html.j2"
 DEFAULT_DATASET = PACKAGE_DIR / "data" / "ihl-global-initiative.yaml"
-SOURCES = "sources"  # the source texts, in a folder beside the dataset
 
 
 def entry_template(audience: str) -> str:

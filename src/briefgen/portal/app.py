@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import unicodedata
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -137,43 +138,14 @@ def create_app(
 
     def brief_model(brief: BriefInfo, building: dict[str, Job]) -> BriefModel:
         job = building.get(brief.spec)
-        return BriefModel(
-            id=brief.id,
-            title=brief.title,
-            audience=brief.audience,
-            marking=brief.marking,
-            date=brief.date,
-            reference=brief.reference,
-            edition=brief.edition,
-            spec=brief.spec,
-            state=brief.state,
-            building=job.id if job else None,
-            problems=brief.problems,
-            files=[
-                FileModel(
-                    format=f.format,
-                    bytes=f.bytes,
-                    sha256=f.sha256,
-                    pages=f.pages,
-                    built=f.built,
-                    url=f"/download/{brief.id}/{f.format}",
-                )
-                for f in brief.files
-            ],
-            preview_url=f"/preview/{brief.id}.png" if brief.file("pdf") else None,
-        )
+        files = [FileModel(**asdict(f), url=f"/download/{brief.id}/{f.format}")
+                 for f in brief.files]  # fmt: skip
+        preview = f"/preview/{brief.id}.png" if brief.file("pdf") else None
+        fields = {**asdict(brief), "files": files}
+        return BriefModel(**fields, building=job.id if job else None, preview_url=preview)
 
     def job_model(job: Job) -> JobModel:
-        return JobModel(
-            id=job.id,
-            state=job.state,
-            specs=job.specs,
-            done=job.done,
-            total=job.total,
-            current=job.current,
-            problems=job.problems,
-            url=f"/api/builds/{job.id}",
-        )
+        return JobModel(**asdict(job), url=f"/api/builds/{job.id}")  # extra fields left out
 
     # --- the page ---------------------------------------------------------------------
 

@@ -154,7 +154,8 @@ def describe_spec(path: Path, workspace: Workspace) -> list[dict]:
     read again only when the spec, the dataset or the templates change."""
     dataset = cached_dataset(workspace.dataset)
     dirs = template_dirs(path)
-    key = (file_stamp(path), id(dataset), tuple(map(str, dirs)), tuple(audiences(dirs)))
+    data = file_stamp(Path(workspace.dataset or DEFAULT_DATASET))
+    key = (file_stamp(path), data, tuple(map(str, dirs)), tuple(audiences(dirs)))
     if key not in _descriptions:
         if len(_descriptions) > 1000:
             _descriptions.clear()

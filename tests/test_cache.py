@@ -243,3 +243,23 @@ def test_a_stamp_is_not_put_on_files_another_build_replaced(tmp_path, monkeypatc
     monkeypatch.setattr(briefgen.build, "render_jobs", render_jobs)
     report = build_briefs(specs[:1], out_dir=out)  # must see the draft is not what it wants
     assert not any(line.endswith("up to date") for line in report.lines), report.lines
+
+
+def test_a_brief_skipped_unread_still_gives_its_warnings(
+    tmp_path, monkeypatch, minimal_spec, write_yaml
+):
+    (tmp_path / "briefs").mkdir()
+    extra = """
+      - heading: Nothing matches
+        select:
+          facts: {tags: [naval], people: [artur-lastayev]}
+"""
+    spec = write_yaml(minimal_spec + extra, name="briefs/brief.yaml")
+    out = tmp_path / "build"
+    first = build_briefs([spec], out_dir=out)
+    (warning,) = first.warnings
+    assert "selects no facts" in warning.message and warning.line is not None
+    refuse_to_load(monkeypatch)
+    again = build_briefs([spec], out_dir=out)
+    assert all(line.endswith("up to date") for line in again.lines)
+    assert [str(w) for w in again.warnings] == [str(warning)]

@@ -61,6 +61,7 @@ class RenderedBrief:
     current: dict[str, dict] = field(default_factory=dict)  # format → its up-to-date entry
     stamp: str = ""  # what its files looked like on disk (see briefgen.cache.spec_stamp)
     spec_outputs: tuple[str, ...] = ()  # every edition its spec made in this build
+    warnings: tuple[Problem, ...] = ()  # about its spec: said again while it is skipped
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def build_briefs(
             stale.append(path)
             continue
         for entry in unchanged:
+            report.warnings += remembered_warnings(entry)
             files = [f for f in entry["files"] if f["format"] in (options.formats or [f["format"]])]
             report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
             pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
@@ -185,6 +187,7 @@ def build_briefs(
             report.briefs.append(summary)
     if not stale:
         stand_down()  # the workers the command line got ready are not needed
+        report.warnings = list(dict.fromkeys(report.warnings))  # editions share their spec's
         return report
     if options.jobs > 1:
         warm_up()  # the workers' imports run while the specs load
@@ -197,14 +200,18 @@ def build_briefs(
         for job in jobs:
             spec = job.item.path.resolve()
             editions[spec] = (*editions.get(spec, ()), job.brief.output_id)
-        rendered = []
         for job, job_outputs in zip(jobs, outputs, strict=True):
             report.warnings += render_warnings(job, job_outputs)
+        rendered = []
+        for job, job_outputs in zip(jobs, outputs, strict=True):
             spec = job.item.path.resolve()
+            about_spec = tuple(
+                w for w in report.warnings if w.file and Path(w.file).resolve() == spec
+            )
             rendered.append(
                 RenderedBrief(
                     job.item, job.brief, job_outputs, job.inputs, job.current,
-                    stamps[spec][1], editions[spec],
+                    stamps[spec][1], editions[spec], about_spec,
                 )
             )  # fmt: skip
         if options.strict and report.warnings:
@@ -215,6 +222,7 @@ def build_briefs(
     report.lines += lines
     report.warnings += write_warnings
     report.briefs += [summarise(item) for item in rendered]
+    report.warnings = list(dict.fromkeys(report.warnings))  # editions share their spec's
     in_spec_order(report, list(stamps))
     return report
 
@@ -231,6 +239,19 @@ def in_spec_order(report: Report, specs: list[Path]) -> None:
         return brief_position.get(output_id, len(brief_position))
 
     report.lines.sort(key=line_position)
+
+
+def remembered_warnings(entry: dict) -> list[Problem]:
+    """The warnings the manifest keeps for a brief skipped unread (over its page budget…)."""
+    kept = entry.get("warnings")
+    if not isinstance(kept, list):
+        return []
+    fields = ("message", "file", "line", "column")
+    return [
+        Problem(**{key: warning.get(key) for key in fields}, severity="warning")
+        for warning in kept
+        if isinstance(warning, dict) and isinstance(warning.get("message"), str)
+    ]
 
 
 def stamp_words(options: BuildOptions) -> str:

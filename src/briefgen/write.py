@@ -298,15 +298,25 @@ def refresh_stamps(out_dir: Path, items: list[RenderedBrief]) -> None:
             entry = manifest["briefs"].get(item.brief.output_id)
             if entry is None or not still_current(entry, item, out_dir):
                 continue
-            if (entry.get("stamp"), entry.get("spec_outputs")) != (
-                item.stamp, list(item.spec_outputs)
-            ):  # fmt: skip
-                entry["stamp"], entry["spec_outputs"] = item.stamp, list(item.spec_outputs)
+            now = {
+                "stamp": item.stamp,
+                "spec_outputs": list(item.spec_outputs),
+                "warnings": warning_records(item),
+            }
+            if any(entry.get(key) != value for key, value in now.items()):
+                entry.update(now)
                 changed = True
         if changed:
             write_atomically(
                 out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
             )
+
+
+def warning_records(item: RenderedBrief) -> list[dict]:
+    return [
+        {"message": w.message, "file": str(w.file), "line": w.line, "column": w.column}
+        for w in item.warnings
+    ]
 
 
 def still_current(entry: dict, item: RenderedBrief, out_dir: Path) -> bool:
@@ -360,6 +370,7 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
         "stamp": item.stamp,
         "spec_outputs": list(item.spec_outputs),
+        "warnings": warning_records(item),
         "files": files,
     }
 

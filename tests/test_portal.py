@@ -389,3 +389,24 @@ def test_head_requests_and_the_ascii_name_for_old_clients(built):
     assert 'filename="minister-hlm-2026-ru.pdf"' in disposition  # the title is Russian
     english = http.get("/download/press-lines-astana/pdf").headers["content-disposition"]
     assert 'filename="MFA-IHL-2026-026 ' in english
+
+
+def test_a_runaway_template_is_stopped_and_the_queue_goes_on(workspace):
+    from briefgen.portal.builds import Builds
+    from briefgen.portal.catalogue import Workspace
+
+    press = workspace / "templates" / "press"
+    press.mkdir(parents=True)
+    (press / "brief.html.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    )
+    builds = Builds(Workspace(workspace, workspace / "build"), time_limit_seconds=2)
+    started = time.monotonic()
+    stuck = builds.request(["briefs/press-lines-astana.yaml"])
+    after = builds.request(["briefs/minister-hlm-2026.yaml"])
+    while after.state in ("queued", "running"):
+        assert time.monotonic() - started < 120, (stuck, after)
+        time.sleep(0.1)
+    assert stuck.state == "failed"
+    assert any("took longer than 2 s" in problem for problem in stuck.problems), stuck.problems
+    assert after.state == "done"  # the queue was not held up

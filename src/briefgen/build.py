@@ -301,21 +301,24 @@ def render_jobs(
     from briefgen.render import Options, render_template, write_output
 
     render_options = Options(options.pdf_variant, options.time_limit_seconds)
-    problems: list[Problem] = []
-    rendered = {}
-    for job in jobs:
-        if job.wanted:
-            try:
-                rendered[id(job)] = render_template(job.brief, job.dirs, render_options)
-            except BriefgenError as exc:
-                problems += exc.problems
+    # Off the main thread (the portal's builds) a time limit only works in a worker
+    # process, so everything is rendered there.
+    off_main_thread = threading.current_thread() is not threading.main_thread()
+    if off_main_thread and options.jobs > 1:
+        rendered, problems = render_templates_in_workers(jobs, render_options, options.jobs)
+    else:
+        rendered, problems = {}, []
+        for job in jobs:
+            if job.wanted:
+                try:
+                    rendered[id(job)] = render_template(job.brief, job.dirs, render_options)
+                except BriefgenError as exc:
+                    problems += exc.problems
     tasks = [(job, fmt) for job in jobs if id(job) in rendered for fmt in job.wanted]
     results: dict[int, dict] = {id(job): {} for job in jobs}
     progress = progress or Progress()
     progress.start(len(tasks))
-    # Off the main thread (the portal's builds) a time limit only works in a worker.
-    in_workers = len(tasks) > 1 or threading.current_thread() is not threading.main_thread()
-    if tasks and options.jobs > 1 and in_workers:
+    if tasks and options.jobs > 1 and (len(tasks) > 1 or off_main_thread):
         # PDFs first: the longest tasks go out first, so no core idles at the end.
         longest_first = sorted(range(len(tasks)), key=lambda i: tasks[i][1] != "pdf")
         pool = worker_pool(min(options.jobs, len(tasks)))
@@ -351,6 +354,35 @@ def render_jobs(
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
     return [results[id(job)] for job in jobs]
+
+
+def render_templates_in_workers(jobs: list[Job], render_options, workers: int):
+    """Each job's template rendered in a worker process: (job id → Rendered, problems)."""
+    from briefgen.render import render_template
+
+    wanted = [job for job in jobs if job.wanted]
+    rendered: dict[int, object] = {}
+    problems: list[Problem] = []
+    if not wanted:
+        return rendered, problems
+    pool = worker_pool(min(workers, len(wanted)))
+    try:
+        futures = [
+            (job, pool.submit(render_template, job.brief, job.dirs, render_options))
+            for job in wanted
+        ]
+        for job, future in futures:
+            try:
+                rendered[id(job)] = future.result()
+            except BriefgenError as exc:
+                problems += exc.problems
+            except BrokenProcessPool:
+                problems.append(worker_lost(job))
+    except BrokenProcessPool:
+        problems += [worker_lost(job) for job in wanted if id(job) not in rendered]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return rendered, problems
 
 
 def worker_lost(job: Job) -> Problem:

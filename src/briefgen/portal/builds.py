@@ -65,9 +65,12 @@ class JobProgress(Progress):
 class Builds:
     """The portal's build queue; safe to call from any request thread."""
 
-    def __init__(self, workspace: Workspace, jobs: int | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, jobs: int | None = None, time_limit_seconds: float = 60
+    ) -> None:
         self.workspace = workspace
         self.workers = jobs or os.cpu_count() or 1
+        self.time_limit_seconds = time_limit_seconds
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job] = queue.Queue()
         self.lock = threading.Lock()
@@ -122,7 +125,11 @@ class Builds:
 
     def build_one(self, job: Job, spec: str) -> None:
         path = self.workspace.root / spec
-        options = BuildOptions(force=job.force, jobs=max(2, self.workers))  # time limits
+        options = BuildOptions(
+            force=job.force,
+            jobs=max(2, self.workers),  # in worker processes, where time limits work
+            time_limit_seconds=self.time_limit_seconds,
+        )
         out_dir = self.workspace.out_dir
         try:
             stamp = spec_stamp(path, self.workspace.dataset, stamp_words(options), {})

@@ -62,7 +62,7 @@ SpecPaths = Annotated[
     typer.Argument(
         help="Spec files (briefs/*.yaml), or folders of them.",
         show_default=False,
-        metavar="SPEC...",
+        metavar="SPEC",
     ),
 ]
 DatasetOption = Annotated[

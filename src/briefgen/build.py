@@ -295,94 +295,89 @@ def summarise(item: RenderedBrief) -> BriefSummary:
 def render_jobs(
     jobs: list[Job], options: BuildOptions, progress: Progress | None = None
 ) -> list[dict]:
-    """Render each job's template here, then write its formats, in worker processes when
+    """Render each job's template, then write its formats, in worker processes when
     there are several; every brief's problems are collected before any is raised. Each
     format is a task of its own, so one brief's PDF and DOCX are written on two cores."""
     from briefgen.render import Options, render_template, write_output
 
     render_options = Options(options.pdf_variant, options.time_limit_seconds)
+    progress = progress or Progress()
     # Off the main thread (the portal's builds) a time limit only works in a worker
     # process, so everything is rendered there.
     off_main_thread = threading.current_thread() is not threading.main_thread()
-    if off_main_thread and options.jobs > 1:
-        rendered, problems = render_templates_in_workers(jobs, render_options, options.jobs)
-    else:
-        rendered, problems = {}, []
-        for job in jobs:
-            if job.wanted:
-                try:
-                    rendered[id(job)] = render_template(job.brief, job.dirs, render_options)
-                except BriefgenError as exc:
-                    problems += exc.problems
-    tasks = [(job, fmt) for job in jobs if id(job) in rendered for fmt in job.wanted]
-    results: dict[int, dict] = {id(job): {} for job in jobs}
-    progress = progress or Progress()
+    wanted = [job for job in jobs if job.wanted]
+    templates = run_calls(
+        [(job, render_template, (job.brief, job.dirs, render_options)) for job in wanted],
+        options.jobs,
+        in_workers=off_main_thread and options.jobs > 1,
+    )
+    rendered = {id(job): result for job, (result, _) in zip(wanted, templates, strict=True)}
+    problems = [problem for _, found in templates for problem in found]
+    tasks = [(job, fmt) for job in wanted if rendered[id(job)] for fmt in job.wanted]
     progress.start(len(tasks))
-    if tasks and options.jobs > 1 and (len(tasks) > 1 or off_main_thread):
-        # PDFs first: the longest tasks go out first, so no core idles at the end.
-        longest_first = sorted(range(len(tasks)), key=lambda i: tasks[i][1] != "pdf")
-        pool = worker_pool(min(options.jobs, len(tasks)))
-        try:
-            futures = {
-                pool.submit(write_output, rendered[id(job)], fmt, render_options): i
-                for i in longest_first
-                for job, fmt in [tasks[i]]
-            }
-            for future in as_completed(futures):
-                progress.advance(tasks[futures[future]][0].brief.output_id)
-        except BrokenProcessPool:  # a worker died before every task was handed out
-            futures = {}
-            problems += [worker_lost(job) for job in {id(job): job for job, _ in tasks}.values()]
-        finally:
-            # On Ctrl-C, drop what has not started instead of rendering it all first.
-            pool.shutdown(wait=True, cancel_futures=True)
-        for future, i in sorted(futures.items(), key=lambda item: item[1]):  # spec order
-            job, fmt = tasks[i]
-            try:
-                results[id(job)][fmt] = future.result()
-            except BriefgenError as exc:
-                problems += exc.problems
-            except BrokenProcessPool:  # killed: out of memory, or by a signal
-                problems.append(worker_lost(job))
-    else:
-        for job, fmt in tasks:
-            try:
-                results[id(job)][fmt] = write_output(rendered[id(job)], fmt, render_options)
-            except BriefgenError as exc:
-                problems += exc.problems
-            progress.advance(job.brief.output_id)
+    longest_first = sorted(tasks, key=lambda task: task[1] != "pdf")  # no core idles at the end
+    outcomes = run_calls(
+        [
+            (job, write_output, (rendered[id(job)], fmt, render_options))
+            for job, fmt in longest_first
+        ],
+        options.jobs,
+        in_workers=options.jobs > 1 and (len(tasks) > 1 or off_main_thread),
+        done=lambda job: progress.advance(job.brief.output_id),
+    )
+    outcome = {(id(job), fmt): o for (job, fmt), o in zip(longest_first, outcomes, strict=True)}
+    results: dict[int, dict] = {id(job): {} for job in jobs}
+    for job, fmt in tasks:  # in spec order, for the messages
+        output, found = outcome[id(job), fmt]
+        problems += found
+        if output is not None:
+            results[id(job)][fmt] = output
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
     return [results[id(job)] for job in jobs]
 
 
-def render_templates_in_workers(jobs: list[Job], render_options, workers: int):
-    """Each job's template rendered in a worker process: (job id → Rendered, problems)."""
-    from briefgen.render import render_template
+def run_calls(
+    calls: list[tuple[Job, Callable, tuple]],
+    workers: int,
+    in_workers: bool,
+    done: Callable[[Job], None] = lambda job: None,
+) -> list[tuple[object | None, list[Problem]]]:
+    """``function(*args)`` for each call, in worker processes if ``in_workers``: for each
+    call, in order, its result (None if it failed) and its problems; ``done`` is told of
+    each call as it finishes."""
 
-    wanted = [job for job in jobs if job.wanted]
-    rendered: dict[int, object] = {}
-    problems: list[Problem] = []
-    if not wanted:
-        return rendered, problems
-    pool = worker_pool(min(workers, len(wanted)))
+    def outcome(job: Job, result: Callable[[], object]) -> tuple[object | None, list[Problem]]:
+        try:
+            return result(), []
+        except BriefgenError as exc:
+            return None, exc.problems
+        except BrokenProcessPool:  # killed: out of memory, or by a signal
+            return None, [worker_lost(job)]
+
+    if not (in_workers and calls):
+        outcomes = []
+        for job, function, args in calls:
+            outcomes.append(outcome(job, lambda: function(*args)))  # noqa: B023 - called now
+            done(job)
+        return outcomes
+    pool = worker_pool(min(workers, len(calls)))
+    futures = []
     try:
-        futures = [
-            (job, pool.submit(render_template, job.brief, job.dirs, render_options))
-            for job in wanted
-        ]
-        for job, future in futures:
-            try:
-                rendered[id(job)] = future.result()
-            except BriefgenError as exc:
-                problems += exc.problems
-            except BrokenProcessPool:
-                problems.append(worker_lost(job))
-    except BrokenProcessPool:
-        problems += [worker_lost(job) for job in wanted if id(job) not in rendered]
+        for _, function, args in calls:
+            futures.append(pool.submit(function, *args))
+        owner = {future: job for future, (job, _, _) in zip(futures, calls, strict=False)}
+        for future in as_completed(futures):
+            done(owner[future])
+    except BrokenProcessPool:  # a worker died before every call was handed out
+        pass
     finally:
+        # On Ctrl-C, drop what has not started instead of rendering it all first.
         pool.shutdown(wait=True, cancel_futures=True)
-    return rendered, problems
+    return [
+        outcome(job, futures[index].result) if index < len(futures) else (None, [worker_lost(job)])
+        for index, (job, _, _) in enumerate(calls)
+    ]
 
 
 def worker_lost(job: Job) -> Problem:

@@ -26,6 +26,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.document import Brief
 from briefgen.workspace import DEFAULT_DATASET, template_dirs
+from briefgen.write import spec_key
 
 
 def templates_digest(template_dirs: list[Path]) -> str:
@@ -113,7 +114,7 @@ def unchanged_outputs(manifest: dict, out_dir: Path, spec: Path, stamp: str) -> 
     """The manifest entries of every edition ``spec`` made when it last carried ``stamp``,
     if each is there with that stamp and its files at the size recorded; else None
     (look closer). Entries of editions the spec no longer makes are not its outputs."""
-    source = os.path.relpath(Path(spec).resolve(), Path(out_dir).resolve())
+    source = spec_key(spec, out_dir)
     entries = {key: e for key, e in manifest["briefs"].items() if e.get("spec") == source}
     stamped = [entry for entry in entries.values() if entry.get("stamp") == stamp]
     editions = stamped[0].get("spec_outputs") if stamped else None

@@ -320,7 +320,7 @@ def warning_records(item: RenderedBrief) -> list[dict]:
 
 
 def still_current(entry: dict, item: RenderedBrief, out_dir: Path) -> bool:
-    if entry.get("spec") != manifest_entry(item, [], out_dir)["spec"]:
+    if entry.get("spec") != spec_key(item.loaded.path, out_dir):
         return False
     files = {f.get("format"): f for f in entry.get("files", []) if isinstance(f, dict)}
     return all(
@@ -367,12 +367,18 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "draft": brief.draft,
         "date": brief.date.isoformat(),
         "reference": brief.reference,
-        "spec": os.path.relpath(item.loaded.path.resolve(), out_dir.resolve()),
+        "spec": spec_key(item.loaded.path, out_dir),
         "stamp": item.stamp,
         "spec_outputs": list(item.spec_outputs),
         "warnings": warning_records(item),
         "files": files,
     }
+
+
+def spec_key(spec: Path, out_dir: Path) -> str:
+    """How the manifest names the spec an output came from: its path from the output
+    folder (so the two can move together)."""
+    return os.path.relpath(Path(spec).resolve(), Path(out_dir).resolve())
 
 
 def describe(path: Path, pages: int | None, size: int) -> str:

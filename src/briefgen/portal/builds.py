@@ -29,7 +29,7 @@ from filelock import FileLock, Timeout
 from briefgen.build import BuildOptions, Progress, build_briefs, stamp_words
 from briefgen.cache import spec_stamp
 from briefgen.errors import BriefgenError
-from briefgen.portal.catalogue import FAILURES, Workspace, shown
+from briefgen.portal.catalogue import FAILURES, Workspace, read_failures, shown
 from briefgen.write import LOCKS, write_atomically
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -158,17 +158,12 @@ class Builds:
         folder.mkdir(parents=True, exist_ok=True)
         # A file lock too: several server processes may share the file.
         with self.lock, FileLock(folder / f"{FAILURES}.lock"):
-            path = folder / FAILURES
-            try:
-                failures = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                failures = {}
-            if not isinstance(failures, dict):
-                failures = {}
+            failures = read_failures(self.workspace)
             if failure is None and spec not in failures:
                 return
             if failure is None:
-                failures.pop(spec, None)
+                del failures[spec]
             else:
                 failures[spec] = failure
-            write_atomically(path, json.dumps(failures, indent=2, ensure_ascii=False) + "\n")
+            text = json.dumps(failures, indent=2, ensure_ascii=False) + "\n"
+            write_atomically(folder / FAILURES, text)

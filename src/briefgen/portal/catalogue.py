@@ -23,7 +23,7 @@ from briefgen.build import BuildOptions, spec_files, stamp_words
 from briefgen.cache import file_stamp, spec_stamp, unchanged_outputs
 from briefgen.errors import BriefgenError
 from briefgen.workspace import DEFAULT_DATASET, audiences, template_dirs
-from briefgen.write import read_manifest
+from briefgen.write import read_manifest, spec_key
 
 PORTAL_DIR = ".portal"  # in the output folder: failures, previews
 FAILURES = "failures.json"
@@ -110,7 +110,7 @@ def spec_briefs(
     workspace: Workspace, path: Path, stamp: str, manifest: dict, failures: dict
 ) -> list[BriefInfo]:
     relative = os.path.relpath(path, workspace.root)
-    source = os.path.relpath(path.resolve(), workspace.out_dir.resolve())
+    source = spec_key(path, workspace.out_dir)
     failure = failures.get(relative)
     failed = failure is not None and failure.get("stamp") == stamp
     entries = {

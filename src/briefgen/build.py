@@ -193,7 +193,7 @@ def build_briefs(
         warm_up()  # the workers' imports run while the specs load
     try:
         jobs = each_brief(
-            stale, dataset_path, report, plan_job(manifest, out_dir, options), options
+            stale, dataset_path, report, plan_job(manifest, out_dir, options, walked), options
         )
         outputs = render_jobs(jobs, options, progress)
         editions: dict[Path, tuple[str, ...]] = {}
@@ -261,7 +261,7 @@ def stamp_words(options: BuildOptions) -> str:
     )
 
 
-def plan_job(manifest: dict, out_dir: Path, options: BuildOptions):
+def plan_job(manifest: dict, out_dir: Path, options: BuildOptions, walked: dict):
     """What to render of each edition: the formats whose inputs' hash changed."""
     from briefgen.cache import input_key, templates_digest, up_to_date
 
@@ -270,7 +270,7 @@ def plan_job(manifest: dict, out_dir: Path, options: BuildOptions):
         formats = list(dict.fromkeys(options.formats or item.spec.formats))
         # The spec's path counts too: the manifest says which spec each output came from.
         words = f"{options.pdf_variant} {item.path.resolve()}"
-        templates = templates_digest(dirs)
+        templates = templates_digest(dirs, walked)
         inputs = {fmt: input_key(brief, templates, fmt, words) for fmt in formats}
         entry = manifest["briefs"].get(brief.output_id)
         current = {} if options.force else {

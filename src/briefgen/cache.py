@@ -29,9 +29,9 @@ from briefgen.workspace import DEFAULT_DATASET, template_dirs
 from briefgen.write import spec_key
 
 
-def templates_digest(template_dirs: list[Path]) -> str:
-    """One hash for all the template folders (walked once per brief, not per format)."""
-    return "".join(folder_digest(Path(d).resolve(), folder_stamp(d)) for d in template_dirs)
+def templates_digest(template_dirs: list[Path], walked: dict) -> str:
+    """One hash for all the template folders; ``walked`` as in :func:`spec_stamp`."""
+    return "".join(folder_digest(Path(d).resolve(), stamp_of(d, walked)) for d in template_dirs)
 
 
 def input_key(brief: Brief, templates: str, output_format: str, options: str) -> str:
@@ -86,20 +86,24 @@ def up_to_date(entry: dict | None, output_format: str, key: str, out_dir: Path) 
     return None
 
 
-def spec_stamp(spec: Path, dataset: Path | None, options: str, folders: dict) -> str:
+def spec_stamp(spec: Path, dataset: Path | None, options: str, walked: dict) -> str:
     """The stamp of everything one spec's outputs are made from, as it stands on disk.
 
-    ``folders`` keeps the stamps of folders already walked in this build: specs share
-    their template folders and source texts.
+    ``walked`` keeps the stamps of folders already walked in this build: specs share
+    their template folders and source texts, and the content hash walks them too.
     """
     dataset = Path(dataset or DEFAULT_DATASET)
     parts = [__version__, options, file_stamp(spec)]
     # The dataset's whole folder: its source texts may be anywhere in it.
-    for folder in (dataset.parent, *template_dirs(spec)):
-        if folder not in folders:
-            folders[folder] = folder_stamp(folder)
-        parts.append(folders[folder])
+    parts += [stamp_of(folder, walked) for folder in (dataset.parent, *template_dirs(spec))]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def stamp_of(folder: Path, walked: dict) -> tuple:
+    """:func:`folder_stamp`, walked once per build (``walked`` keeps what was)."""
+    if folder not in walked:
+        walked[folder] = folder_stamp(folder)
+    return walked[folder]
 
 
 def file_stamp(path: Path) -> tuple:

@@ -97,6 +97,22 @@ def test_missing_styles_fall_back_with_a_warning(workspace):
     assert "has no List Bullet, Quote; used Normal instead" in warning.message
 
 
+def test_a_reference_with_one_of_briefgens_styles_gets_the_other(workspace):
+    new_audience(workspace, "committee", "minister")
+    reference = workspace / "templates" / "committee" / "reference.docx"
+    word = docx.Document(str(reference))
+    style = word.styles["Source Note"]  # keeps Quote Attribution, loses Source Note
+    style.element.getparent().remove(style.element)
+    word.save(str(reference))
+    use_audience(workspace, "committee")
+    report = build_briefs([workspace / "briefs"], out_dir=workspace / "build",
+                          options=BuildOptions(formats=("docx",)))  # fmt: skip
+    assert report.warnings == []
+    (built,) = (workspace / "build").glob("*.docx")
+    notes = [p for p in docx.Document(str(built)).paragraphs if p.style.name == "Source Note"]
+    assert notes and notes[0].text.startswith("1. ")
+
+
 def test_unreadable_reference_docx_is_a_clean_error(workspace):
     new_audience(workspace, "committee", "minister")
     (workspace / "templates" / "committee" / "reference.docx").write_text("not a docx")

@@ -183,17 +183,18 @@ def apply_house_style(word) -> None:
 def ensure_styles(word) -> None:
     """Our own paragraph styles, beside Word's (a reference document may have restyled them)."""
     styles = word.styles
-    if ATTRIBUTION_STYLE in {style.name for style in styles}:
-        return
-    attribution = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    attribution.base_style = styles["Normal"]
-    attribution.font.size = Pt(8.5)
-    attribution.paragraph_format.left_indent = Mm(10)
-    attribution.paragraph_format.space_after = Pt(6)
-    endnote = styles.add_style(ENDNOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    endnote.base_style = styles["Normal"]
-    endnote.font.size = Pt(7.5)
-    endnote.paragraph_format.space_after = Pt(0)
+    present = {style.name for style in styles}
+    if ATTRIBUTION_STYLE not in present:  # each on its own: a reference may have one
+        attribution = styles.add_style(ATTRIBUTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        attribution.base_style = styles["Normal"]
+        attribution.font.size = Pt(8.5)
+        attribution.paragraph_format.left_indent = Mm(10)
+        attribution.paragraph_format.space_after = Pt(6)
+    if ENDNOTE_STYLE not in present:
+        endnote = styles.add_style(ENDNOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        endnote.base_style = styles["Normal"]
+        endnote.font.size = Pt(7.5)
+        endnote.paragraph_format.space_after = Pt(0)
 
 
 # --- blocks ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.datamodel import SLUG_PATTERN
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.workspace import (
     AUDIENCE_ENTRY,
@@ -23,7 +24,7 @@ from briefgen.workspace import (
     template_dirs,
 )
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(SLUG_PATTERN)
 
 # What each file of an audience controls, written at the top of the copies.
 HEADERS = {

@@ -28,9 +28,13 @@ def chart_svg(chart: Chart) -> str:
     )
 
 
+# How a chart travels in the HTML: the PDF fetcher and the DOCX reader look for this.
+SVG_DATA = "data:image/svg+xml;base64,"
+
+
 def chart_data_uri(chart: Chart) -> str:
     encoded = base64.b64encode(chart_svg(chart).encode("utf-8")).decode("ascii")
-    return f"data:image/svg+xml;base64,{encoded}"
+    return f"{SVG_DATA}{encoded}"
 
 
 def draw_timeline(chart: Chart) -> tuple[str, int]:

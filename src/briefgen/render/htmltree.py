@@ -27,12 +27,12 @@ import lxml.etree
 import lxml.html
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.render.charts import SVG_DATA
 
 CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
 HEAD = {"title", "meta", "style", "link"}
-SVG_DATA = "data:image/svg+xml;base64,"
 SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 

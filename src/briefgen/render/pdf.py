@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.render.charts import SVG_DATA
 from briefgen.render.libraries import quick_library_lookup
 
 try:
@@ -30,7 +31,6 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 FIRST_PAGE = "first-page"
-CHART_PREFIX = "data:image/svg+xml;base64,"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
@@ -43,8 +43,8 @@ class TemplateFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if url.startswith(CHART_PREFIX):  # a chart briefgen drew: no file, no network
-            svg = base64.b64decode(url.removeprefix(CHART_PREFIX), validate=True)
+        if url.startswith(SVG_DATA):  # a chart briefgen drew: no file, no network
+            svg = base64.b64decode(url.removeprefix(SVG_DATA), validate=True)
             return URLFetcherResponse(url, svg, {"Content-Type": "image/svg+xml"})
         path = self.allowed_path(url)
         if path is None:

@@ -1,4 +1,5 @@
-"""Worker processes: started early, stood down when unused, and a lost one is reported."""
+"""Worker processes: started early, stood down when unused, each writing only in a folder
+of its own, and a lost one is reported."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from briefgen.__main__ import renders_in_workers
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
-from conftest import BRIEFS
+from conftest import BRIEFS, REPO
+
+NOTO_BOLD = REPO / "templates" / "base" / "fonts" / "NotoSans-Bold.ttf"
 
 
 @pytest.mark.parametrize(
@@ -77,3 +81,122 @@ def test_a_lost_worker_is_an_error_naming_the_brief(tmp_path, monkeypatch):
     assert any("stopped unexpectedly" in m and "--jobs 1" in m for m in messages), messages
     assert excinfo.value.summary == "nothing was written"
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+# --- Each worker writes in a folder of its own (issue 21) -------------------------------
+
+FAMILY = "Workspace Display"  # a shipped Noto font, under a family name of the workspace's
+
+
+def font_workspace(tmp_path: Path) -> Path:
+    """A copy of the examples as a workspace of its own, whose minister audience has its
+    own @font-face font (so the fork server has not registered it)."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(BRIEFS, workspace / "briefs")
+    shutil.copytree(REPO / "templates", workspace / "templates")
+    minister = workspace / "templates" / "minister"
+    (minister / "fonts").mkdir()
+    shutil.copyfile(NOTO_BOLD, minister / "fonts" / "WorkspaceDisplay.ttf")
+    with (minister / "style.css").open("a") as css:
+        css.write(
+            f'@font-face {{ font-family: "{FAMILY}"; src: url(fonts/WorkspaceDisplay.ttf); }}\n'
+            f'h1, h2 {{ font-family: "{FAMILY}"; }}\n'
+        )
+    return workspace
+
+
+def pdf_fonts(path: Path) -> str:
+    result = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def test_a_workspace_font_is_in_every_pdf_of_a_parallel_build(tmp_path):
+    workspace = font_workspace(tmp_path)
+    pdf_only = {"formats": ("pdf",), "force": True}
+    build_briefs([workspace / "briefs"], out_dir=tmp_path / "serial",
+                 options=BuildOptions(jobs=1, **pdf_only))  # fmt: skip
+    minister = [
+        path.stem for path in (tmp_path / "serial").glob("*.pdf")
+        if FAMILY.replace(" ", "-") in pdf_fonts(path)
+    ]  # fmt: skip
+    assert len(minister) == 5  # the briefs of the minister audience, editions included
+    for attempt in range(3):  # workers used to leave it out of one PDF in three
+        out = tmp_path / f"parallel-{attempt}"
+        build_briefs([workspace / "briefs"], out_dir=out, options=BuildOptions(jobs=2, **pdf_only))
+        for serial in (tmp_path / "serial").glob("*.pdf"):
+            parallel = out / serial.name
+            if serial.stem in minister:
+                assert FAMILY.replace(" ", "-") in pdf_fonts(parallel), (attempt, serial.name)
+            assert parallel.read_bytes() == serial.read_bytes(), (attempt, serial.name)
+
+
+FOLDER_PROBE = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {benchmarks!r})
+from worker_race import race_templates, render_together
+from briefgen.workers import scratch_root, server_pid, worker_pool
+
+def render_and_look(templates, ready):
+    render_together(templates, ready, 2)  # waits for the other: two workers, one task each
+    from briefgen.render.pdf import font_configuration
+    path = font_configuration()._folder
+    return os.getpid(), str(path), len(os.listdir(path))
+
+if __name__ == "__main__":
+    templates = race_templates(Path({tmp!r}) / "templates")
+    ready = Path({tmp!r}) / "ready"
+    ready.mkdir()
+    with worker_pool(2) as pool:
+        futures = [pool.submit(render_and_look, str(templates), str(ready)) for _ in range(2)]
+        folders = [future.result() for future in futures]
+    print(scratch_root(), server_pid())
+    for pid, path, files in folders:
+        print(pid, path, files)
+"""
+
+
+def test_each_worker_copies_fonts_into_a_folder_of_its_own(tmp_path):
+    # In a process of its own, with a fork server of its own: nothing else has rendered.
+    # A script file, not -c: the workers import it for folder().
+    script = tmp_path / "probe.py"
+    script.write_text(FOLDER_PROBE.format(benchmarks=str(REPO / "benchmarks"), tmp=str(tmp_path)))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    root, server = result.stdout.splitlines()[0].split()
+    folders = {}
+    for line in result.stdout.splitlines()[1:]:
+        pid, path, files = line.split()
+        folders[pid] = (Path(path), int(files))
+    assert len(folders) == 2  # two workers answered
+    for pid, (path, files) in folders.items():
+        # Its own folder, in the command's scratch folder, not the fork server's.
+        assert path.is_relative_to(root) and pid in path.parts and server not in path.parts
+        assert files == 5  # the four house fonts the server registered, and the race font
+    assert not Path(root).exists()  # removed as the command ended
+
+
+def test_fresh_workers_rendering_their_first_pdf_at_once_all_embed_the_font(tmp_path, monkeypatch):
+    # The short version of benchmarks/worker_race.py (which runs hundreds of rounds).
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))  # the workers import it too
+    from worker_race import race
+
+    tally = race(rounds=8, workers=3, scratch=tmp_path)
+    assert tally.failures == []
+    assert tally.renders == 24 and len(tally.pids) == 24  # every PDF a worker's first
+
+
+def test_a_build_leaves_nothing_in_the_temp_folder(tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    specs = [str(BRIEFS / "press-lines-astana.yaml"), str(BRIEFS / "red-crescent-outreach.yaml")]
+    env = {**os.environ, "TMPDIR": str(temp)}
+    for jobs in ("2", "1"):
+        result = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build", *specs, "--out", str(tmp_path / "out"),
+             "--format", "pdf", "--force", "--jobs", jobs],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        # multiprocessing's pymp-*, briefgen's scratch folder and WeasyPrint's fonts: gone.
+        assert list(temp.iterdir()) == [], jobs

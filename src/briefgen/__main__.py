@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def renders_in_workers(args: list[str]) -> bool:
@@ -22,11 +23,27 @@ def renders_in_workers(args: list[str]) -> bool:
     return not any(option in pairs for option in one_job)
 
 
+def named_template_dirs(args: list[str]) -> list[Path] | None:
+    """The template folders of the specs named on the command line, if they all share
+    one workspace (a guess, before the command line is parsed: the fork server lays out
+    its warm-up page with their house stylesheet)."""
+    from briefgen.workspace import template_dirs
+
+    found = set()
+    for arg in args:
+        path = Path(arg)
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            found.add(tuple(template_dirs(path)))
+        elif path.is_dir() and any(path.glob("*.yaml")):
+            found.add(tuple(template_dirs(path / "any.yaml")))  # a spec in that folder
+    return list(found.pop()) if len(found) == 1 else None
+
+
 def main() -> None:
     if renders_in_workers(sys.argv[1:]):
         from briefgen.workers import warm_up
 
-        warm_up()
+        warm_up(named_template_dirs(sys.argv[2:]))
     from briefgen.cli import main as run_command_line
 
     try:
@@ -39,6 +56,10 @@ def main() -> None:
     # Everything is written and every lock released by now; tearing down the
     # interpreter (pydantic, Jinja, WeasyPrint's modules) would only add a tenth of
     # a second to every command.
+    if "briefgen.workers" in sys.modules:  # a fork server, or a font folder, was made
+        from briefgen.workers import clean_up_before_exit
+
+        clean_up_before_exit()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

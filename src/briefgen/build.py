@@ -190,7 +190,10 @@ def build_briefs(
         report.warnings = list(dict.fromkeys(report.warnings))  # editions share their spec's
         return report
     if options.jobs > 1:
-        warm_up()  # the workers' imports run while the specs load
+        # The workers' imports run while the specs load; their first page is laid out
+        # with the house fonts of these specs' templates, if they share one workspace.
+        dirs = {tuple(template_dirs(path)) for path in stale}
+        warm_up(list(dirs.pop()) if len(dirs) == 1 else None)
     try:
         jobs = each_brief(
             stale, dataset_path, report, plan_job(manifest, out_dir, options, walked), options

@@ -3,20 +3,23 @@
 WeasyPrint reads only through :class:`TemplateFetcher`: files inside the
 template folders, nothing else (no network, no ``file://`` elsewhere, no
 symlink escapes). A refused URL is an error naming the audience's template.
-One :class:`~weasyprint.text.fonts.FontConfiguration` is reused per process.
+One :class:`~weasyprint.text.fonts.FontConfiguration` is reused per process, with a
+folder of its own for the fonts it copies (see :func:`font_configuration`).
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-from functools import cache
+import os
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.render.charts import SVG_DATA
 from briefgen.render.libraries import quick_library_lookup
+from briefgen.workers import own_folder
 
 try:
     with quick_library_lookup():
@@ -68,9 +71,44 @@ class TemplateFetcher(URLFetcher):
         return None
 
 
-@cache
+_fonts: tuple[int, FontConfiguration] | None = None  # (pid, this process's configuration)
+
+
 def font_configuration() -> FontConfiguration:
-    return FontConfiguration()
+    """This process's font configuration, writing in a folder only this process uses.
+
+    WeasyPrint copies each ``@font-face`` file into its configuration's folder, non
+    atomically, and skips a file already there without registering the font. A worker
+    inherits the fork server's configuration, warm, with the house fonts registered; had
+    it kept the server's folder too, two workers would write the same files, one
+    truncating a font the other has mapped (SIGBUS), or one skipping a font the other
+    wrote and leaving it out of its PDFs. So a process moves an inherited configuration
+    to a folder of its own before its first use, linking in the files already there:
+    those fonts are registered, and must not be written or registered again.
+    """
+    global _fonts
+    pid = os.getpid()
+    if _fonts is None:
+        _fonts = (pid, FontConfiguration())
+        _fonts[1]._folder = new_font_folder()
+    elif _fonts[0] != pid:
+        inherited = _fonts[1]._folder
+        _fonts = (pid, _fonts[1])
+        _fonts[1]._folder = new_font_folder(inherited)
+    return _fonts[1]
+
+
+def new_font_folder(inherited: Path | None = None) -> Path:
+    # WeasyPrint keeps the folder in FontConfiguration._folder and makes one (mkdtemp)
+    # only while it is None; tests/test_workers.py checks that it still does.
+    folder = own_folder() / "fonts"
+    folder.mkdir(exist_ok=True)
+    for font in Path(inherited).iterdir() if inherited else ():
+        try:
+            os.link(font, folder / font.name)  # the same file, never written again
+        except OSError:
+            shutil.copyfile(font, folder / font.name)
+    return folder
 
 
 def render_pdf(

@@ -1,19 +1,23 @@
 """Worker processes: started early, stood down when unused, each writing only in a folder
-of its own, and a lost one is reported."""
+of its own, and a lost one costing at most its own brief."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from briefgen.__main__ import renders_in_workers
-from briefgen.build import BuildOptions, build_briefs
+from briefgen.build import BuildOptions, Progress, build_briefs
 from briefgen.errors import BriefgenError
+from briefgen.render import write_output as real_write_output
 from conftest import BRIEFS, REPO
 
 NOTO_BOLD = REPO / "templates" / "base" / "fonts" / "NotoSans-Bold.ttf"
@@ -64,23 +68,109 @@ def test_a_fork_server_started_for_nothing_is_stood_down():
 
 
 def die_at_once(*args, **kwargs):
-    os._exit(9)  # as a worker killed for lack of memory would
+    os._exit(9)  # as a worker ending itself would
 
 
-def test_a_lost_worker_is_an_error_naming_the_brief(tmp_path, monkeypatch):
+def kill_worker(brief_id: str, how: signal.Signals, once: Path | None, rendered, fmt, options):
+    """``write_output``, except that a worker rendering ``brief_id`` is killed by ``how``:
+    each time, or, given ``once`` (a file not yet made), only the first time."""
+    if rendered.brief_id == brief_id:
+        try:
+            if once is not None:
+                once.open("x").close()  # only one worker can make it
+            os.kill(os.getpid(), how)
+        except FileExistsError:
+            pass
+    return real_write_output(rendered, fmt, options)
+
+
+class Recorder(Progress):
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def advance(self, output_id: str) -> None:
+        self.rendered.append(output_id)
+
+
+TWO_SPECS = ("press-lines-astana.yaml", "red-crescent-outreach.yaml")
+
+
+def two_specs(tmp_path: Path) -> Path:
+    folder = tmp_path / "briefs"
+    folder.mkdir(parents=True)
+    for name in TWO_SPECS:
+        shutil.copy(BRIEFS / name, folder / name)
+    return folder
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGBUS])
+def test_a_worker_killed_mid_build_costs_only_a_retry(tmp_path, monkeypatch, how):
     import briefgen.render
 
-    folder = tmp_path / "briefs"
-    folder.mkdir()
-    for name in ("press-lines-astana.yaml", "red-crescent-outreach.yaml"):
-        shutil.copy(BRIEFS / name, folder / name)
-    monkeypatch.setattr(briefgen.render, "write_output", die_at_once)
+    once = tmp_path / "killed-once"
+    kill = functools.partial(kill_worker, "press-lines-astana", how, once)
+    monkeypatch.setattr(briefgen.render, "write_output", kill)
+    progress = Recorder()
+    report = build_briefs([two_specs(tmp_path)], out_dir=tmp_path / "out",
+                          options=BuildOptions(jobs=2), progress=progress)  # fmt: skip
+    assert once.exists()  # a worker was killed
+    assert sorted(progress.rendered) == sorted(2 * ["press-lines-astana", "red-crescent-outreach"])
+    out = tmp_path / "out"
+    written = sorted(path.name for path in [*out.glob("*.pdf"), *out.glob("*.docx")])
+    assert written == sorted(f"{Path(n).stem}.{fmt}" for n in TWO_SPECS for fmt in ("pdf", "docx"))
+    assert [line for line in report.lines if "press-lines-astana.pdf" in line]
+    assert "Brief-Sans" in pdf_fonts(tmp_path / "out" / "press-lines-astana.pdf")  # a real PDF
+
+
+def test_an_output_that_kills_its_worker_twice_fails_naming_the_signal(tmp_path, monkeypatch):
+    import briefgen.render
+
+    kill = functools.partial(kill_worker, "press-lines-astana", signal.SIGBUS, None)
+    monkeypatch.setattr(briefgen.render, "write_output", kill)
+    progress = Recorder()
     with pytest.raises(BriefgenError) as excinfo:
-        build_briefs([folder], out_dir=tmp_path / "out", options=BuildOptions(jobs=2))
-    messages = [str(problem) for problem in excinfo.value.problems]
-    assert any("stopped unexpectedly" in m and "--jobs 1" in m for m in messages), messages
+        build_briefs([two_specs(tmp_path)], out_dir=tmp_path / "out",
+                     options=BuildOptions(jobs=2), progress=progress)  # fmt: skip
+    (problem,) = excinfo.value.problems  # its PDF and DOCX say the same
+    assert "'press-lines-astana' stopped its worker process twice" in problem.message
+    assert "killed by SIGBUS" in problem.message
+    assert Path(problem.file).name == "press-lines-astana.yaml"
+    # The other brief was rendered in full; then, as for any problem, nothing was written.
+    assert progress.rendered == ["red-crescent-outreach", "red-crescent-outreach"]
     assert excinfo.value.summary == "nothing was written"
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_worker_that_ends_itself_is_named_by_its_exit_status(tmp_path, monkeypatch):
+    import briefgen.render
+
+    monkeypatch.setattr(briefgen.render, "write_output", die_at_once)
+    with pytest.raises(BriefgenError) as excinfo:
+        build_briefs([two_specs(tmp_path)], out_dir=tmp_path / "out", options=BuildOptions(jobs=2))
+    messages = sorted(problem.message for problem in excinfo.value.problems)
+    assert len(messages) == 2  # each brief, once
+    assert all("ended with exit status 9" in m and "--jobs 1" in m for m in messages), messages
+
+
+def test_the_portal_retries_a_brief_whose_worker_was_killed(tmp_path, monkeypatch):
+    import briefgen.render
+    from briefgen.portal.builds import Builds
+    from briefgen.portal.catalogue import Workspace
+
+    workspace = tmp_path / "ws"
+    two_specs(workspace)
+    once = tmp_path / "killed-once"
+    kill = functools.partial(kill_worker, "press-lines-astana", signal.SIGKILL, once)
+    monkeypatch.setattr(briefgen.render, "write_output", kill)
+    builds = Builds(Workspace(workspace, workspace / "build"), jobs=2)
+    job = builds.request([f"briefs/{name}" for name in TWO_SPECS])
+    started = time.monotonic()
+    while job.state in ("queued", "running"):
+        assert time.monotonic() - started < 120, job
+        time.sleep(0.1)
+    assert once.exists()
+    assert (job.state, job.problems) == ("done", [])
+    assert (workspace / "build" / "press-lines-astana.pdf").is_file()
 
 
 # --- Each worker writes in a folder of its own (issue 21) -------------------------------

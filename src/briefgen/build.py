@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem
-from briefgen.workers import stand_down, warm_up, worker_pool
+from briefgen.workers import stand_down, warm_up
 from briefgen.workspace import (
     REFERENCE_DOCX,
     audience_file,
@@ -348,15 +346,15 @@ def run_calls(
 ) -> list[tuple[object | None, list[Problem]]]:
     """``function(*args)`` for each call, in worker processes if ``in_workers``: for each
     call, in order, its result (None if it failed) and its problems; ``done`` is told of
-    each call as it finishes."""
+    each call as it finishes. A worker that dies costs only the call it was running,
+    which runs again; the second death is that call's problem (see briefgen.pool)."""
+    from briefgen.pool import run_in_workers
 
     def outcome(job: Job, result: Callable[[], object]) -> tuple[object | None, list[Problem]]:
         try:
             return result(), []
         except BriefgenError as exc:
             return None, exc.problems
-        except BrokenProcessPool:  # killed: out of memory, or by a signal
-            return None, [worker_lost(job)]
 
     if not (in_workers and calls):
         outcomes = []
@@ -364,29 +362,28 @@ def run_calls(
             outcomes.append(outcome(job, lambda: function(*args)))  # noqa: B023 - called now
             done(job)
         return outcomes
-    pool = worker_pool(min(workers, len(calls)))
-    futures = []
-    try:
-        for _, function, args in calls:
-            futures.append(pool.submit(function, *args))
-        owner = {future: job for future, (job, _, _) in zip(futures, calls, strict=False)}
-        for future in as_completed(futures):
-            done(owner[future])
-    except BrokenProcessPool:  # a worker died before every call was handed out
-        pass
-    finally:
-        # On Ctrl-C, drop what has not started instead of rendering it all first.
-        pool.shutdown(wait=True, cancel_futures=True)
-    return [
-        outcome(job, futures[index].result) if index < len(futures) else (None, [worker_lost(job)])
-        for index, (job, _, _) in enumerate(calls)
-    ]
+    found = run_in_workers(
+        [(function, args) for _, function, args in calls],
+        workers,
+        done=lambda index: done(calls[index][0]),
+    )
+    results: list[tuple[object | None, list[Problem]]] = []
+    for (job, _, _), call in zip(calls, found, strict=True):
+        if call.lost is not None:
+            results.append((None, [worker_lost(job, call.lost)]))
+        elif isinstance(call.error, BriefgenError):
+            results.append((None, call.error.problems))
+        elif call.error is not None:
+            raise call.error  # a bug, not a problem in the inputs: shown with its traceback
+        else:
+            results.append((call.result, []))
+    return results
 
 
-def worker_lost(job: Job) -> Problem:
+def worker_lost(job: Job, how: str) -> Problem:
     return Problem(
-        f"the process rendering brief '{job.brief.output_id}' stopped unexpectedly (out of "
-        "memory, or killed); build again, or with --jobs 1 to render in one process",
+        f"rendering brief '{job.brief.output_id}' stopped its worker process twice, "
+        f"{how}; build again, or with --jobs 1 to render in one process",
         job.item.path,
     )
 

@@ -11,7 +11,8 @@ What a worker inherits from the fork server it reads, never writes: anything a
 process writes (WeasyPrint's copies of ``@font-face`` files, above all) goes in
 a folder of its own, :func:`own_folder`, made after the fork. Those folders sit
 under one scratch folder per command, which the main process removes: workers
-end without clean-up.
+end without clean-up. A worker that dies costs at most its own output, see
+:mod:`briefgen.pool`.
 
 This module imports nothing heavy: ``briefgen.__main__`` calls :func:`warm_up`
 before it imports the command line.
@@ -97,7 +98,7 @@ def server_pid() -> int | None:
 
 def worker_pool(workers: int, folder: Path | None = None) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, each with its own folder inside ``folder`` (by
-    default the command's scratch folder)."""
+    default the command's scratch folder; :mod:`briefgen.pool` gives each pool one)."""
     global _unused_server
     warm_up()  # the fork server must be started here, with our environment, not by chance
     _unused_server = False

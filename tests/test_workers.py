@@ -266,6 +266,38 @@ def test_each_worker_copies_fonts_into_a_folder_of_its_own(tmp_path):
     assert not Path(root).exists()  # removed as the command ended
 
 
+RESTARTED = """
+import io, time
+from pypdf import PdfReader
+from briefgen.render.pdf import render_pdf
+from briefgen.render.preload import HOUSE_STYLESHEET, SAMPLE
+from briefgen.workers import scratch_root, stand_down, warm_up, worker_pool
+from briefgen.workspace import builtin_templates_dir
+
+templates = builtin_templates_dir().resolve()
+warm_up()
+deadline = time.monotonic() + 60
+while len(list(scratch_root().glob("server*/fonts*/*"))) < 4:  # its warm-up is done
+    assert time.monotonic() < deadline
+    time.sleep(0.05)
+stand_down()
+warm_up()  # a new fork server, in the same scratch folder
+page = SAMPLE.format(stylesheet=(templates / HOUSE_STYLESHEET).as_uri())
+with worker_pool(1) as pool:
+    data, _, _ = pool.submit(render_pdf, page, [templates], "test").result()
+fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values()
+print(" ".join(str(font.get_object()["/BaseFont"]) for font in fonts))
+"""
+
+
+def test_a_fork_server_started_again_registers_the_house_fonts_again():
+    # A build with nothing to do stops the fork server; a --watch round after it starts
+    # another, which must not take the first one's font files for fonts it registered.
+    result = subprocess.run([sys.executable, "-c", RESTARTED], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Brief-Sans-Bold" in result.stdout and "Brief-Sans-Italic" in result.stdout
+
+
 def test_fresh_workers_rendering_their_first_pdf_at_once_all_embed_the_font(tmp_path, monkeypatch):
     # The short version of benchmarks/worker_race.py (which runs hundreds of rounds).
     monkeypatch.syspath_prepend(str(REPO / "benchmarks"))  # the workers import it too

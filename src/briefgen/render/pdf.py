@@ -13,6 +13,7 @@ import base64
 import mimetypes
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -101,8 +102,10 @@ def font_configuration() -> FontConfiguration:
 def new_font_folder(inherited: Path | None = None) -> Path:
     # WeasyPrint keeps the folder in FontConfiguration._folder and makes one (mkdtemp)
     # only while it is None; tests/test_workers.py checks that it still does.
-    folder = own_folder() / "fonts"
-    folder.mkdir(exist_ok=True)
+    # Always a new folder: a file already there counts as a font registered, and a fork
+    # server started again after stand_down, or a worker with a reused pid, must not
+    # take another configuration's files for its own.
+    folder = Path(tempfile.mkdtemp(prefix="fonts-", dir=own_folder()))
     for font in Path(inherited).iterdir() if inherited else ():
         try:
             os.link(font, folder / font.name)  # the same file, never written again

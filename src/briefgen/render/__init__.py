@@ -55,6 +55,7 @@ class Rendered:
     audience: str
     template: str  # e.g. "minister/brief.html.j2", for messages
     brief_id: str
+    charts: frozenset[str]  # the chart data URIs briefgen drew: the only images allowed
 
 
 def write_html(rendered: Rendered, options: Options) -> Output:
@@ -65,7 +66,11 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.pdf import render_pdf
 
     data, pages, spill = render_pdf(
-        rendered.html, rendered.template_dirs, rendered.template, options.pdf_variant
+        rendered.html,
+        rendered.template_dirs,
+        rendered.template,
+        options.pdf_variant,
+        charts=rendered.charts,
     )
     return Output(data, pages, spill)
 
@@ -116,15 +121,15 @@ def render_template(
     brief: Brief, template_dirs: list[Path], options: Options | None = None
 ) -> Rendered:
     """The brief through its audience's template: the HTML every writer starts from."""
-    from briefgen.render.html import render_html  # Jinja: not needed by the writers
+    from briefgen.render.html import render_html_and_charts  # Jinja: not for the writers
 
     options = options or Options()
     template = entry_template(brief.audience)
     with stopped_after(options.time_limit_seconds, brief.id, template):
-        html = render_html(brief, template_dirs)
+        html, charts = render_html_and_charts(brief, template_dirs)
         # Checked whatever the formats: a template is valid for both or for neither.
-        tree = parse_html(html, template)
-    return Rendered(html, tree, template_dirs, brief.audience, template, brief.id)
+        tree = parse_html(html, template, charts)
+    return Rendered(html, tree, template_dirs, brief.audience, template, brief.id, charts)
 
 
 def write_output(rendered: Rendered, output_format: str, options: Options) -> Output:

@@ -125,17 +125,31 @@ def asset_finder(template_dirs: list[Path]):
 
 
 def render_html(brief: Brief, template_dirs: list[Path]) -> str:
+    return render_html_and_charts(brief, template_dirs)[0]
+
+
+def render_html_and_charts(brief: Brief, template_dirs: list[Path]) -> tuple[str, frozenset[str]]:
+    """The HTML, and the chart data URIs drawn while it rendered: the only images the
+    HTML check lets through (a template cannot bring its own picture in as a "chart")."""
     env = environment(tuple(template_dirs), brief.language)
     name = entry_template(brief.audience)
+    drawn: set[str] = set()
+
+    def chart_image(chart) -> str:
+        uri = chart_data_uri(chart)
+        drawn.add(uri)
+        return uri
+
     try:
         template = env.get_template(name)
-        return template.render(
+        html = template.render(
             brief=brief,
             notes=Notes(),
             labels=labels_for(brief.language),
             asset=asset_finder(template_dirs),
-            chart_image=chart_data_uri,
+            chart_image=chart_image,
         )
+        return html, frozenset(drawn)
     except jinja2.TemplateSyntaxError as exc:
         raise BriefgenError(
             Problem(f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno)

@@ -52,7 +52,11 @@ def read_regular(path: Path | str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """The file's bytes; :class:`NotAnInput` (an OSError) for anything but a regular file
     of at most ``max_bytes`` (checked again while reading: a file may grow)."""
     with os.fdopen(open_regular(path, max_bytes), "rb") as stream:
-        data = stream.read(max_bytes + 1)
+        # Asking for the size the file has, not the cap: read() sets aside what it is asked.
+        size = os.fstat(stream.fileno()).st_size
+        data = stream.read(min(size, max_bytes) + 1)
+        if size < len(data) <= max_bytes:  # it grew while read: on, up to the cap
+            data += stream.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise NotAnInput(f"{path} is larger than {max_bytes // (1024 * 1024)} MB")
     return data

@@ -29,6 +29,7 @@ class Output:
     pages: int | None = None  # None where the format has no fixed pages
     first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
     missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
+    dropped: tuple[str, ...] = ()  # what the reference document held and gave no brief
     seconds: float = 0.0  # how long the writer took
 
 
@@ -79,13 +80,14 @@ def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
 
     reference = audience_file(rendered.template_dirs, rendered.audience, REFERENCE_DOCX)
+    dropped: list[str] = []
     try:
-        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch)
+        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch, dropped)
     except BriefgenError as exc:  # name the template where the writer could not
         raise BriefgenError(
             [p if p.file else replace(p, file=rendered.template) for p in exc.problems]
         ) from None
-    return Output(data, missing_styles=tuple(missing))
+    return Output(data, missing_styles=tuple(missing), dropped=tuple(dropped))
 
 
 WRITERS: dict[str, Callable[[Rendered, Options], Output]] = {

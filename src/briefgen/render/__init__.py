@@ -19,7 +19,13 @@ from pathlib import Path
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.render.htmltree import HtmlDocument, parse_html
-from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from briefgen.timelimit import (
+    DEFAULT_SECONDS,
+    MEMORY_BUDGET_BYTES,
+    TimeLimitExceeded,
+    memory_limit,
+    time_limit,
+)
 from briefgen.workspace import REFERENCE_DOCX, audience_file, entry_template
 
 
@@ -145,8 +151,18 @@ def write_output(rendered: Rendered, output_format: str, options: Options) -> Ou
 @contextmanager
 def stopped_after(seconds: float | None, brief_id: str, template: str) -> Iterator[None]:
     try:
-        with time_limit(seconds):
+        with memory_limit(MEMORY_BUDGET_BYTES), time_limit(seconds):
             yield
+    except MemoryError:
+        raise BriefgenError(
+            Problem(
+                f"rendering brief '{brief_id}' needed more than "
+                f"{MEMORY_BUDGET_BYTES // 1024**3} GB of memory and was stopped; look for "
+                "huge repetitions or widths in the template ('x' * n, center(n), format "
+                "widths) and its CSS",
+                template,
+            )
+        ) from None
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(

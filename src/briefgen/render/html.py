@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -89,6 +90,26 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+MAX_REPEAT = 1_000_000  # the longest text or list a template may make with * (a brief is ~20 kB)
+
+
+class BriefSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, refusing a huge repetition (``'x' * 10**9``) before it is made;
+    other huge sizes (``center``, format widths) meet the render's memory limit."""
+
+    intercepted_binops = frozenset({"*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+                    if len(sequence) * count > MAX_REPEAT:
+                        raise jinja2.sandbox.SecurityError(
+                            f"repetition makes more than {MAX_REPEAT:,} items; refused"
+                        )
+        return super().call_binop(context, operator, left, right)
+
+
 @lru_cache(maxsize=32)
 def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
     """One environment per template folders and language, kept for the process: it keeps
@@ -96,7 +117,7 @@ def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Enviro
     loop or the web portal compile each template once, not once per brief."""
     # Sandboxed: a template cannot reach Python internals (no __globals__, no open()),
     # so a copied template can lay a brief out but not read files or run code.
-    env = ImmutableSandboxedEnvironment(
+    env = BriefSandbox(
         loader=ConfinedLoader(list(template_dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -160,7 +181,7 @@ def render_html_and_charts(brief: Brief, template_dirs: list[Path]) -> tuple[str
         raise BriefgenError(
             Problem(f"template '{exc.name}' not found (looked in {looked_in})", file or name, line)
         ) from None
-    except BriefgenError:
+    except (BriefgenError, MemoryError):  # a MemoryError is reported where the limit is set
         raise
     except Exception as exc:  # anything a template's own code raises: 1/0, recursion, a bad call
         file, line = template_location(exc, template_dirs)

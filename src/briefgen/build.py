@@ -403,6 +403,15 @@ def render_warnings(job: Job, outputs: dict) -> list[Problem]:
                 severity="warning",
             )
         )
+    if "docx" in outputs and outputs["docx"].dropped:
+        warnings.append(
+            Problem(
+                f"brief '{brief.output_id}': left out of the DOCX what a reference document "
+                f"does not give: {'; '.join(outputs['docx'].dropped)}",
+                audience_file(dirs, brief.audience, REFERENCE_DOCX),
+                severity="warning",
+            )
+        )
     if "pdf" in job.formats:
         pages = outputs["pdf"].pages if "pdf" in outputs else job.current["pdf"].get("pages")
         budget = job.item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_mode
 from functools import cache
 from pathlib import Path
 
 from briefgen import __version__
 from briefgen.document import Brief
+from briefgen.inputfiles import regular_chunks
 from briefgen.workspace import DEFAULT_DATASET, template_dirs
 from briefgen.write import spec_key
 
@@ -46,7 +48,8 @@ def folder_stamp(folder: Path) -> tuple:
     """Names, sizes and modification times: a change to any file changes the stamp.
 
     Hidden files and folders (an editor's lock and swap files, ``.git``) are not
-    inputs; a file that vanishes while the folder is walked is left out.
+    inputs; a file that vanishes while the folder is walked is left out. Only regular
+    files count: a FIFO or a link to a device is never read (see briefgen.inputfiles).
     """
     stamp = []
     for root, dirs, files in os.walk(folder):
@@ -58,6 +61,8 @@ def folder_stamp(folder: Path) -> tuple:
                 stat = (Path(root) / name).stat()
             except OSError:  # deleted meanwhile, or a dangling link
                 continue
+            if not stat_mode.S_ISREG(stat.st_mode):
+                continue
             stamp.append((str(Path(root) / name), stat.st_size, stat.st_mtime_ns))
     return tuple(stamp)
 
@@ -68,7 +73,11 @@ def folder_digest(folder: Path, stamp: tuple) -> str:
     digest = hashlib.sha256()
     for path, _, _ in stamp:
         digest.update(os.path.relpath(path, folder).encode() + b"\0")
-        digest.update(Path(path).read_bytes())
+        try:
+            for chunk in regular_chunks(path):
+                digest.update(chunk)
+        except OSError:  # gone or swapped for a FIFO since the walk: the stamp changes too
+            digest.update(b"\0missing")
     return digest.hexdigest()
 
 

@@ -7,10 +7,20 @@ them and exits 1 without a traceback. Anything else that escapes is a bug.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
+
+# What a message must never send to a terminal raw: control characters (an escape
+# sequence from a template's name or error could rewrite the screen) and bidi controls.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with every unsafe character shown as ``\\x1b``, ``\\u202e``…"""
+    return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Problem:
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return f"{where}{self.severity}: {self.message}"
+        return escaped(f"{where}{self.severity}: {self.message}")
 
 
 @dataclass

@@ -16,10 +16,11 @@ from typing import Any
 
 from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced, singular
 from briefgen.errors import BriefgenError, Problem, did_you_mean
+from briefgen.inputfiles import is_regular
 from briefgen.sources import normalise_space, read_paragraphs
 from briefgen.validation import validate_document
 from briefgen.workspace import DEFAULT_DATASET
-from briefgen.yamlsource import YamlDocument, read_yaml
+from briefgen.yamlsource import YamlDocument, printable, read_yaml
 
 MAX_DATASET_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
@@ -97,6 +98,17 @@ def read_source_texts(
         text_path = folder / source.file
         if not text_path.exists():
             text_path = folder / Path(source.file).name
+        # Only a regular file inside the folder: not /etc/passwd, not a FIFO or device.
+        if not text_path.resolve().is_relative_to(folder.resolve()) or (
+            text_path.exists() and not is_regular(text_path)
+        ):
+            problems.append(
+                doc.problem(
+                    ("sources", index, "file"),
+                    f"must name a regular file inside {folder}, not {printable(source.file)}",
+                )
+            )
+            continue
         try:
             paragraphs[source.id] = read_paragraphs(text_path)
         except (OSError, UnicodeDecodeError) as exc:

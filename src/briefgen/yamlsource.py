@@ -11,7 +11,9 @@ plain Python data straight from PyYAML's event stream, without the composer:
   "billion laughs");
 * nesting depth and file size are capped before anything recursive runs;
 * duplicate keys are an error naming both lines;
-* characters XML cannot hold are an error naming the key path.
+* characters XML cannot hold are an error naming the key path, and so are the
+  bidirectional controls (U+202E and friends), which make text read differently
+  from how it is stored (a title, a PDF's metadata, a download name).
 
 The result is a :class:`YamlDocument`: the data plus the ``line:column`` of
 every key path, so later stages can point at the exact place of a problem.
@@ -19,6 +21,7 @@ every key path, so later stages can point at the exact place of a problem.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +30,15 @@ from typing import Any
 import yaml
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.inputfiles import NotAnInput, open_regular
 
 KeyPath = tuple[str | int, ...]
 
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 # XML 1.0 cannot hold these; Word refuses a document that contains them.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Marks, embeddings, overrides and isolates (U+200E/F, U+202A-E, U+2066-9, U+061C).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -78,12 +84,15 @@ def read_yaml(path: Path, *, max_bytes: int, max_depth: int) -> YamlDocument:
     """Read one YAML file holding one mapping, or raise :class:`BriefgenError`."""
     path = Path(path)
     try:
-        with path.open("rb") as stream:
+        # A FIFO or device is refused before it is read (it could block or never end).
+        with os.fdopen(open_regular(path, max_bytes=2**62), "rb") as stream:
             raw = stream.read(max_bytes + 1)
     except FileNotFoundError:
         raise BriefgenError(Problem("no such file; check the path", path)) from None
     except IsADirectoryError:
         raise BriefgenError(Problem("is a folder, not a YAML file", path)) from None
+    except NotAnInput:
+        raise BriefgenError(Problem("not a regular file (a FIFO or device?)", path)) from None
     except OSError as exc:
         raise BriefgenError(Problem(f"cannot read file: {exc.strerror}", path)) from None
     if len(raw) > max_bytes:
@@ -291,18 +300,24 @@ class _Builder:
     def check_text(
         self, key_path: KeyPath, value: Any, mark: tuple[int, int] | None = None, what: str = ""
     ) -> None:
-        if isinstance(value, str) and (bad := XML_INVALID.search(value)):
-            line, column = mark or self.marks.get(key_path, (None, None))
-            where = f"{format_key_path(key_path)}: " if key_path else ""
-            self.problems.append(
-                Problem(
-                    f"{where}{what}character U+{ord(bad.group()):04X} "
-                    "is not allowed (XML cannot hold it); remove it",
-                    self.path,
-                    line,
-                    column,
-                )
+        if not isinstance(value, str):
+            return
+        if bad := XML_INVALID.search(value):
+            reason = "is not allowed (XML cannot hold it)"
+        elif bad := BIDI_CONTROLS.search(value):
+            reason = "is a bidirectional control, not allowed (it reorders text on screen)"
+        else:
+            return
+        line, column = mark or self.marks.get(key_path, (None, None))
+        where = f"{format_key_path(key_path)}: " if key_path else ""
+        self.problems.append(
+            Problem(
+                f"{where}{what}character U+{ord(bad.group()):04X} {reason}; remove it",
+                self.path,
+                line,
+                column,
             )
+        )
 
     def finish(self) -> YamlDocument:
         if self.root is None:

@@ -19,7 +19,13 @@ from pathlib import Path
 from briefgen.document import Brief
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.render.htmltree import HtmlDocument, parse_html
-from briefgen.timelimit import DEFAULT_SECONDS, TimeLimitExceeded, time_limit
+from briefgen.timelimit import (
+    DEFAULT_SECONDS,
+    MEMORY_BUDGET_BYTES,
+    TimeLimitExceeded,
+    memory_limit,
+    time_limit,
+)
 from briefgen.workspace import REFERENCE_DOCX, audience_file, entry_template
 
 
@@ -29,6 +35,7 @@ class Output:
     pages: int | None = None  # None where the format has no fixed pages
     first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
     missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
+    dropped: tuple[str, ...] = ()  # what the reference document held and gave no brief
     seconds: float = 0.0  # how long the writer took
 
 
@@ -55,6 +62,7 @@ class Rendered:
     audience: str
     template: str  # e.g. "minister/brief.html.j2", for messages
     brief_id: str
+    charts: frozenset[str]  # the chart data URIs briefgen drew: the only images allowed
 
 
 def write_html(rendered: Rendered, options: Options) -> Output:
@@ -65,7 +73,11 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.pdf import render_pdf
 
     data, pages, spill = render_pdf(
-        rendered.html, rendered.template_dirs, rendered.template, options.pdf_variant
+        rendered.html,
+        rendered.template_dirs,
+        rendered.template,
+        options.pdf_variant,
+        charts=rendered.charts,
     )
     return Output(data, pages, spill)
 
@@ -74,13 +86,14 @@ def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
 
     reference = audience_file(rendered.template_dirs, rendered.audience, REFERENCE_DOCX)
+    dropped: list[str] = []
     try:
-        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch)
+        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch, dropped)
     except BriefgenError as exc:  # name the template where the writer could not
         raise BriefgenError(
             [p if p.file else replace(p, file=rendered.template) for p in exc.problems]
         ) from None
-    return Output(data, missing_styles=tuple(missing))
+    return Output(data, missing_styles=tuple(missing), dropped=tuple(dropped))
 
 
 WRITERS: dict[str, Callable[[Rendered, Options], Output]] = {
@@ -116,15 +129,15 @@ def render_template(
     brief: Brief, template_dirs: list[Path], options: Options | None = None
 ) -> Rendered:
     """The brief through its audience's template: the HTML every writer starts from."""
-    from briefgen.render.html import render_html  # Jinja: not needed by the writers
+    from briefgen.render.html import render_html_and_charts  # Jinja: not for the writers
 
     options = options or Options()
     template = entry_template(brief.audience)
     with stopped_after(options.time_limit_seconds, brief.id, template):
-        html = render_html(brief, template_dirs)
+        html, charts = render_html_and_charts(brief, template_dirs)
         # Checked whatever the formats: a template is valid for both or for neither.
-        tree = parse_html(html, template)
-    return Rendered(html, tree, template_dirs, brief.audience, template, brief.id)
+        tree = parse_html(html, template, charts)
+    return Rendered(html, tree, template_dirs, brief.audience, template, brief.id, charts)
 
 
 def write_output(rendered: Rendered, output_format: str, options: Options) -> Output:
@@ -138,8 +151,18 @@ def write_output(rendered: Rendered, output_format: str, options: Options) -> Ou
 @contextmanager
 def stopped_after(seconds: float | None, brief_id: str, template: str) -> Iterator[None]:
     try:
-        with time_limit(seconds):
+        with memory_limit(MEMORY_BUDGET_BYTES), time_limit(seconds):
             yield
+    except MemoryError:
+        raise BriefgenError(
+            Problem(
+                f"rendering brief '{brief_id}' needed more than "
+                f"{MEMORY_BUDGET_BYTES // 1024**3} GB of memory and was stopped; look for "
+                "huge repetitions or widths in the template ('x' * n, center(n), format "
+                "widths) and its CSS",
+                template,
+            )
+        ) from None
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(

@@ -27,6 +27,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.render import htmltree as tree
 from briefgen.render.docx_package import normalise_zip, set_properties, zip_timestamp
 from briefgen.render.docx_page import add_contents, add_watermark, write_page_furniture
+from briefgen.render.docx_reference import clean_reference
 
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 TABLE_STYLES = {
@@ -44,14 +45,23 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 
 
 def render_docx(
-    document: tree.HtmlDocument, reference: Path | None = None, source_date_epoch: str | None = None
+    document: tree.HtmlDocument,
+    reference: Path | None = None,
+    source_date_epoch: str | None = None,
+    dropped: list[str] | None = None,
 ) -> tuple[bytes, list[str]]:
     """The DOCX bytes, and the styles the reference document lacked (fallen back from).
 
-    With a reference .docx (pandoc's idea), its styles, page size, margins,
-    header and footer are the document's; without one, briefgen's house style.
+    With a reference .docx (pandoc's idea), its styles, numbering, page size, margins,
+    header and footer text are the document's (see :mod:`docx_reference`; what it
+    left behind is added to ``dropped``); without one, briefgen's house style.
     """
-    word = open_reference(reference) if reference else docx.Document(io.BytesIO(house_template()))
+    if reference:
+        word, left_behind = open_reference(reference)
+        if dropped is not None:
+            dropped += left_behind
+    else:
+        word = docx.Document(io.BytesIO(house_template()))
     ensure_styles(word)
     out = Writer(word)
     write_page_furniture(word, document.meta)
@@ -120,17 +130,15 @@ def house_reference() -> bytes:
 
 
 def open_reference(path: Path):
+    """The reference document, rebuilt from what it may give, and what it left behind."""
+    data, dropped = clean_reference(path)
     try:
-        word = docx.Document(str(path))
+        word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
         raise BriefgenError(
             Problem(f"cannot read the reference document: {exc}; save it again from Word", path)
         ) from None
-    body = word.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):  # its text is an example, never part of a brief
-            body.remove(child)
-    return word
+    return word, dropped
 
 
 class Writer:

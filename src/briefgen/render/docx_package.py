@@ -37,18 +37,24 @@ def set_properties(word, document: tree.HtmlDocument) -> None:
     """Core properties from the brief, never python-docx's defaults or the clock."""
     meta = document.meta
     properties = word.core_properties
-    properties.title = document.title
-    properties.subject = meta.get("description", "")
-    properties.author = meta.get("author", "")
-    properties.last_modified_by = meta.get("author", "")
-    properties.keywords = fit(meta.get("keywords", ""), 255)  # Word's limit for the field
-    properties.language = document.language
+    # Word's limit for each of these fields is 255 characters (python-docx refuses more).
+    properties.title = cut(document.title)
+    properties.subject = cut(meta.get("description", ""))
+    properties.author = cut(meta.get("author", ""))
+    properties.last_modified_by = cut(meta.get("author", ""))
+    properties.keywords = cut(fit(meta.get("keywords", ""), 255))
+    properties.language = cut(document.language)
     set_proofing_language(word, WORD_LANGUAGES.get(document.language, document.language))
-    properties.category = meta.get("briefgen:category", "")
-    properties.content_status = meta.get("briefgen:marking", "")
+    properties.category = cut(meta.get("briefgen:category", ""))
+    properties.content_status = cut(meta.get("briefgen:marking", ""))
     properties.comments = ""
     properties.revision = 1
     properties.created = properties.modified = brief_datetime(meta)
+
+
+def cut(text: str, limit: int = 255) -> str:
+    """``text`` within ``limit`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def fit(text: str, limit: int) -> str:

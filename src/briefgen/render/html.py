@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -89,6 +90,26 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+MAX_REPEAT = 1_000_000  # the longest text or list a template may make with * (a brief is ~20 kB)
+
+
+class BriefSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, refusing a huge repetition (``'x' * 10**9``) before it is made;
+    other huge sizes (``center``, format widths) meet the render's memory limit."""
+
+    intercepted_binops = frozenset({"*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+                    if len(sequence) * count > MAX_REPEAT:
+                        raise jinja2.sandbox.SecurityError(
+                            f"repetition makes more than {MAX_REPEAT:,} items; refused"
+                        )
+        return super().call_binop(context, operator, left, right)
+
+
 @lru_cache(maxsize=32)
 def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
     """One environment per template folders and language, kept for the process: it keeps
@@ -96,7 +117,7 @@ def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Enviro
     loop or the web portal compile each template once, not once per brief."""
     # Sandboxed: a template cannot reach Python internals (no __globals__, no open()),
     # so a copied template can lay a brief out but not read files or run code.
-    env = ImmutableSandboxedEnvironment(
+    env = BriefSandbox(
         loader=ConfinedLoader(list(template_dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -125,17 +146,31 @@ def asset_finder(template_dirs: list[Path]):
 
 
 def render_html(brief: Brief, template_dirs: list[Path]) -> str:
+    return render_html_and_charts(brief, template_dirs)[0]
+
+
+def render_html_and_charts(brief: Brief, template_dirs: list[Path]) -> tuple[str, frozenset[str]]:
+    """The HTML, and the chart data URIs drawn while it rendered: the only images the
+    HTML check lets through (a template cannot bring its own picture in as a "chart")."""
     env = environment(tuple(template_dirs), brief.language)
     name = entry_template(brief.audience)
+    drawn: set[str] = set()
+
+    def chart_image(chart) -> str:
+        uri = chart_data_uri(chart)
+        drawn.add(uri)
+        return uri
+
     try:
         template = env.get_template(name)
-        return template.render(
+        html = template.render(
             brief=brief,
             notes=Notes(),
             labels=labels_for(brief.language),
             asset=asset_finder(template_dirs),
-            chart_image=chart_data_uri,
+            chart_image=chart_image,
         )
+        return html, frozenset(drawn)
     except jinja2.TemplateSyntaxError as exc:
         raise BriefgenError(
             Problem(f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno)
@@ -146,7 +181,7 @@ def render_html(brief: Brief, template_dirs: list[Path]) -> str:
         raise BriefgenError(
             Problem(f"template '{exc.name}' not found (looked in {looked_in})", file or name, line)
         ) from None
-    except BriefgenError:
+    except (BriefgenError, MemoryError):  # a MemoryError is reported where the limit is set
         raise
     except Exception as exc:  # anything a template's own code raises: 1/0, recursion, a bad call
         file, line = template_location(exc, template_dirs)

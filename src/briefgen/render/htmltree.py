@@ -12,28 +12,27 @@ one tree, many writers). The subset, documented in README ("Template HTML"):
 * inline: ``strong b em i sup sub span a cite small br``
 * in ``head``: ``title meta style`` and ``link rel="stylesheet"``
 
-Anything else is an error naming the template, never silently dropped. So are
-what could smuggle content into a PDF or send a reader elsewhere: attachments
-(``rel="attachment"``) and links other than http, https, mailto or ``#anchor``.
+Anything else is an error naming the template, never silently dropped. So is
+what could smuggle content into a PDF or send a reader elsewhere
+(:mod:`htmlcheck` sweeps every element). The tree read here is the one
+:func:`read_html` returns for WeasyPrint: one parse, checked once, rendered as checked.
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-
-import lxml.etree
-import lxml.html
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.render.charts import SVG_DATA
+from briefgen.render.htmlcheck import parse_tree, sweep
 
 CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
 HEAD = {"title", "meta", "style", "link"}
-SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
 
@@ -111,12 +110,24 @@ class HtmlDocument:
     watermark: str | None = None  # e.g. DRAFT, across every page
 
 
-def parse_html(html: str, template_name: str) -> HtmlDocument:
-    try:
-        root = lxml.html.document_fromstring(html)
-    except lxml.etree.ParserError:  # the template rendered nothing at all
-        raise BriefgenError(Problem("rendered no HTML at all", template_name)) from None
+def parse_html(html: str, template_name: str, charts: frozenset[str] = frozenset()) -> HtmlDocument:
+    """The blocks the DOCX writer reads; an error naming the template for anything else."""
+    return read_html(html, template_name, charts)[1]
+
+
+def read_html(
+    html: str, template_name: str, charts: frozenset[str] = frozenset()
+) -> tuple[ET.Element, HtmlDocument]:
+    """Parse once, check that tree, and return it with the blocks read from it.
+
+    ``charts`` are the data URIs briefgen drew for this brief: the only images allowed.
+    The tree is what WeasyPrint must be given (never the text again).
+    """
+    if not html.strip():
+        raise BriefgenError(Problem("rendered no HTML at all", template_name))
+    root = parse_tree(html)
     reader = _Reader(template_name)
+    reader.unsupported, reader.refused = sweep(root, charts)
     head = root.find("head")
     if head is not None:
         reader.head(head)
@@ -125,10 +136,13 @@ def parse_html(html: str, template_name: str) -> HtmlDocument:
         reader.container(body, role="body")
     problems = [
         Problem(f"{reason}; see README, 'Template HTML'", template_name)
-        for reason in reader.refused
+        for reason in dict.fromkeys(reader.refused)
     ]
     if reader.unsupported:
-        tags = ", ".join(f"<{tag}>" for tag in sorted(reader.unsupported))
+        # "img" already says what "img in body" would (the sweep and the reader both look)
+        named = {tag for tag in reader.unsupported if " " not in tag}
+        shown = [tag for tag in reader.unsupported if tag in named or tag.split()[0] not in named]
+        tags = ", ".join(f"<{tag}>" for tag in sorted(shown))
         problems.insert(
             0,
             Problem(
@@ -145,9 +159,10 @@ def parse_html(html: str, template_name: str) -> HtmlDocument:
         if element.get("name")
     }
     title = root.findtext(".//title") or ""
-    return HtmlDocument(
+    document = HtmlDocument(
         title.strip(), root.get("lang", "en"), meta, reader.blocks, reader.watermark
     )
+    return root, document
 
 
 class _Reader:
@@ -160,24 +175,8 @@ class _Reader:
 
     def head(self, head) -> None:
         for element in head:
-            if not isinstance(element.tag, str):
-                continue
-            rel = (element.get("rel") or "").lower().split()
-            if element.tag not in HEAD:
+            if isinstance(element.tag, str) and element.tag not in HEAD:
                 self.unsupported.add(f"{element.tag} in head")
-            elif element.tag == "link" and rel != ["stylesheet"]:
-                self.refused.append(
-                    f'<link rel="{" ".join(rel)}">: only stylesheets may be linked (no attachments)'
-                )
-
-    def check_attributes(self, element) -> None:
-        if "attachment" in (element.get("rel") or "").lower().split():
-            self.refused.append(f'<{element.tag} rel="attachment">: no attachments in a brief')
-        href = element.get("href")
-        if href is not None and not SAFE_HREF.match(href.strip()):
-            self.refused.append(
-                f"link to '{href[:60]}': only http, https, mailto and #anchor links"
-            )
 
     def container(self, element, role: str) -> None:
         """Blocks inside a container; loose inline content becomes a paragraph."""
@@ -202,7 +201,6 @@ class _Reader:
             self.blocks.append(Paragraph(runs, role))
 
     def block(self, element, role: str) -> None:
-        self.check_attributes(element)
         tag = element.tag
         classes = set((element.get("class") or "").split())
         if tag in HEADINGS:
@@ -264,42 +262,72 @@ class _Reader:
         self.blocks.append(Quote(paragraphs, attribution))
 
     def figure(self, element) -> None:
-        """A chart: one SVG image drawn by briefgen, its alt text, and a caption."""
-        image = element.find("img")
-        source = image.get("src", "") if image is not None else ""
+        """A chart: one SVG image drawn by briefgen, its alt text, and a caption.
+
+        Every child is looked at: the PDF shows whatever a figure holds, so a figure
+        holding more than its image and caption is refused, not half read.
+        """
+        images = [child for child in element if child.tag == "img"]
+        captions = [child for child in element if child.tag == "figcaption"]
+        others = [
+            child.tag for child in element if isinstance(child.tag, str)
+        ]  # fmt: skip
+        if len(images) != 1 or len(captions) > 1 or len(others) != len(images) + len(captions):
+            self.unsupported.add("figure holding more than one chart and its caption")
+            return
+        if has_words(element.text) or any(has_words(child.tail) for child in element):
+            self.unsupported.add("text in figure outside its caption")
+            return
+        (image,) = images
+        source = image.get("src", "")
         if not source.startswith(SVG_DATA):
             self.unsupported.add("figure without a briefgen chart")
             return
-        caption = element.find("figcaption")
         self.blocks.append(
             Figure(
                 base64.b64decode(source.removeprefix(SVG_DATA)),
                 image.get("alt", ""),
-                self.runs(caption) if caption is not None else [],
+                self.runs(captions[0]) if captions else [],
             )
         )
 
     def table(self, element, role: str) -> None:
         rows: list[list[Cell]] = []
         header_rows = 0
-        for row in element.iter("tr"):
-            cells = []
-            for cell in row:
-                if not isinstance(cell.tag, str):
-                    continue
-                if cell.tag not in ("th", "td"):
-                    self.unsupported.add(f"{cell.tag} in tr")
-                    continue
-                colspan = max(1, whole_number(cell.get("colspan"), default=1))
-                cells.append(Cell(self.runs(cell), cell.tag == "th", colspan))
-            if cells:
-                rows.append(cells)
-                header_rows += row.getparent().tag == "thead"
         for part in element:
-            if isinstance(part.tag, str) and part.tag not in ("thead", "tbody", "tr"):
+            if not isinstance(part.tag, str):
+                continue
+            if part.tag == "tr":
+                section, in_head = [part], False
+            elif part.tag in ("thead", "tbody"):
+                section, in_head = list(part), part.tag == "thead"
+            else:
                 self.unsupported.add(f"{part.tag} in table")
+                continue
+            for row in section:
+                if not isinstance(row.tag, str):
+                    continue
+                if row.tag != "tr":
+                    self.unsupported.add(f"{row.tag} in {part.tag}")
+                    continue
+                cells = self.cells(row)
+                if cells:
+                    rows.append(cells)
+                    header_rows += in_head
         if rows:  # an empty table shows nothing in the PDF either
             self.blocks.append(Table(rows, role, header_rows))
+
+    def cells(self, row) -> list[Cell]:
+        cells = []
+        for cell in row:
+            if not isinstance(cell.tag, str):
+                continue
+            if cell.tag not in ("th", "td"):
+                self.unsupported.add(f"{cell.tag} in tr")
+                continue
+            colspan = max(1, whole_number(cell.get("colspan"), default=1))
+            cells.append(Cell(self.runs(cell), cell.tag == "th", colspan))
+        return cells
 
     def runs(self, element) -> list[Run]:
         runs: list[Run] = []
@@ -311,7 +339,6 @@ class _Reader:
         return trim(runs)
 
     def inline(self, element, runs: list[Run], style: dict) -> None:
-        self.check_attributes(element)
         tag = element.tag
         if tag not in INLINE:
             self.unsupported.add(tag)

@@ -106,3 +106,22 @@ def sample_brief(**changes) -> doc.Brief:
     )
     values.update(changes)
     return doc.Brief(**values)
+
+
+def build_in_subprocess(workspace: Path, spec_text: str):
+    """``briefgen build`` of one spec in ``workspace/briefs/``, as a user runs it: a new
+    process, this checkout's code, output in ``workspace/out``."""
+    import os
+    import subprocess
+    import sys
+
+    import briefgen
+
+    (workspace / "briefs").mkdir(exist_ok=True)
+    spec = workspace / "briefs" / "brief.yaml"
+    spec.write_text(spec_text)
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(spec), "--out", str(workspace / "out")],
+        capture_output=True, text=True, timeout=120, cwd=workspace,
+        env={**os.environ, "PYTHONPATH": str(Path(briefgen.__file__).parents[1])},
+    )  # fmt: skip

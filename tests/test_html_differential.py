@@ -10,18 +10,14 @@ corpus tests real attacks, not shapes no renderer would follow.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import briefgen
 from briefgen.errors import BriefgenError
 from briefgen.render import render_brief
 from briefgen.workspace import builtin_templates_dir
-from conftest import MINIMAL_SPEC, sample_brief
+from conftest import MINIMAL_SPEC, build_in_subprocess, sample_brief
 from outputscan import docx_findings, pdf_findings
 
 CORPUS = Path(__file__).parent / "corpus" / "html"
@@ -77,14 +73,7 @@ def test_command_line_writes_no_pdf_and_no_traceback(case, tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     audience(templates, case)
-    (tmp_path / "briefs").mkdir()
-    spec = tmp_path / "briefs" / "brief.yaml"
-    spec.write_text(MINIMAL_SPEC)
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", str(spec), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(briefgen.__file__).parents[1])},
-    )  # fmt: skip
+    result = build_in_subprocess(tmp_path, MINIMAL_SPEC)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "minister/brief.html.j2" in result.stderr

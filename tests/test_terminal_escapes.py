@@ -4,13 +4,9 @@ or error holds."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-import briefgen
 from briefgen.errors import Problem
-from conftest import MINIMAL_SPEC
+from conftest import MINIMAL_SPEC, build_in_subprocess
 
 
 def test_problem_text_escapes_control_and_bidi_characters():
@@ -26,14 +22,7 @@ def test_escape_sequences_from_a_template_reach_stderr_escaped(tmp_path):
     (folder / "brief.html.j2").write_text(f"<html><body>{include}</body></html>")
     (folder / "style.css").write_text("")
     os.mkfifo(folder / "hangs-if-read.css")  # a FIFO in the folder is skipped, never read
-    (tmp_path / "briefs").mkdir()
-    spec = tmp_path / "briefs" / "brief.yaml"
-    spec.write_text(MINIMAL_SPEC)
-    result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", str(spec), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(briefgen.__file__).parents[1])},
-    )  # fmt: skip
+    result = build_in_subprocess(tmp_path, MINIMAL_SPEC)
     assert result.returncode == 1
     assert "\x1b" not in result.stderr and "Traceback" not in result.stderr
     assert "brief.html.j2" in result.stderr and "\\x1b[2J" in result.stderr

@@ -394,22 +394,17 @@ def render_warnings(job: Job, outputs: dict) -> list[Problem]:
 
     warnings = []
     brief, dirs = job.brief, job.dirs
-    if "docx" in outputs and outputs["docx"].missing_styles:
+    docx = outputs.get("docx")
+    if docx is not None and docx.missing_styles:
+        missing = ", ".join(docx.missing_styles)
         warnings.append(
-            Problem(
-                f"brief '{brief.output_id}': the reference document has no "
-                f"{', '.join(outputs['docx'].missing_styles)}; used Normal instead",
-                audience_file(dirs, brief.audience, REFERENCE_DOCX),
-                severity="warning",
-            )
+            reference_warning(job, f"the reference document has no {missing}; used Normal instead")
         )
-    if "docx" in outputs and outputs["docx"].dropped:
+    if docx is not None and docx.dropped:
+        dropped = "; ".join(docx.dropped)
         warnings.append(
-            Problem(
-                f"brief '{brief.output_id}': left out of the DOCX what a reference document "
-                f"does not give: {'; '.join(outputs['docx'].dropped)}",
-                audience_file(dirs, brief.audience, REFERENCE_DOCX),
-                severity="warning",
+            reference_warning(
+                job, f"left out of the DOCX what a reference document does not give: {dropped}"
             )
         )
     if "pdf" in job.formats:
@@ -419,6 +414,12 @@ def render_warnings(job: Job, outputs: dict) -> list[Problem]:
     if "pdf" in outputs:
         warnings += first_page_spill(job.item, brief.output_id, outputs["pdf"].first_page_spill)
     return warnings
+
+
+def reference_warning(job: Job, message: str) -> Problem:
+    """A warning about a brief's reference document, located at that document."""
+    where = audience_file(job.dirs, job.brief.audience, REFERENCE_DOCX)
+    return Problem(f"brief '{job.brief.output_id}': {message}", where, severity="warning")
 
 
 def editions(spec, options: BuildOptions) -> list[str]:

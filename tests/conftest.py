@@ -94,6 +94,8 @@ def sample_brief(**changes) -> doc.Brief:
         date=dt.date(2026, 3, 2),
         reference="REF-42",
         marking="OFFICIAL-SENSITIVE",
+        marking_label="OFFICIAL-SENSITIVE",
+        marking_colour="#000000",
         language="en",
         addressee="The Minister",
         department="Test Department",

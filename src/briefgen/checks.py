@@ -8,9 +8,9 @@ that do not fit on page 1).
 
 from __future__ import annotations
 
-from briefgen.datamodel import MARKINGS
+from briefgen.errors import did_you_mean
 from briefgen.load_spec import LoadedSpec
-from briefgen.selection import Selections, chart_items, shown_with
+from briefgen.selection import Selections, shown_items
 
 
 def empty_selections(item: LoadedSpec, selections: Selections) -> list:
@@ -28,36 +28,68 @@ def empty_selections(item: LoadedSpec, selections: Selections) -> list:
     return warnings
 
 
-def marking_too_low(item: LoadedSpec, selections: Selections, dataset) -> list:
+def marking_too_low(item: LoadedSpec, selections: Selections, dataset, scheme) -> list:
     """A brief's marking must be at least that of everything it shows: selected items,
-    cited items, charted items, and the speakers and organisations printed with them."""
-    rank = MARKINGS.index
+    cited items, charted items, and the speakers and organisations printed with them.
+    An item whose marking the workspace's scheme does not have is an error too."""
     errors = []
-    for index, (section, picked) in enumerate(zip(item.spec.sections, selections, strict=True)):
-        shown = [(("select", kind), thing) for kind, things in picked.items() for thing in things]
-        shown += [
-            (("questions", q, "cite", c), dataset.get(item_id))
-            for q, question in enumerate(section.questions)
-            for c, item_id in enumerate(question.cite)
-        ]
-        shown += [
-            (("charts", c), thing)
-            for c, chart in enumerate(section.charts)
-            for thing in chart_items(chart, dataset)
-        ]
-        reported = set()
-        for where, thing in shown:
-            for part in shown_with(thing, dataset):
-                if rank(part.marking) > rank(item.spec.marking) and part.id not in reported:
-                    reported.add(part.id)
-                    errors.append(
-                        item.doc.problem(
-                            ("sections", index, *where),
-                            f"includes '{part.id}', marked {part.marking}, above the brief's "
-                            f"{item.spec.marking}; raise the brief's marking or leave it out",
-                        )
-                    )
+    reported = set()
+    for where, part in shown_items(item.spec, selections, dataset):
+        if part.id in reported:
+            continue
+        level = scheme.item_level(part)
+        if level not in scheme.ids:
+            reported.add(part.id)
+            errors.append(item.doc.problem(where, unknown_item_marking(part, scheme)))
+        elif scheme.above(level, item.spec.marking):
+            reported.add(part.id)
+            errors.append(
+                item.doc.problem(
+                    where,
+                    f"includes '{part.id}', marked {level}, above the brief's "
+                    f"{item.spec.marking}; raise the brief's marking or leave it out",
+                )
+            )
     return errors
+
+
+def unknown_item_marking(part, scheme) -> str:
+    return (
+        f"shows '{part.id}', whose marking '{part.marking}' is not in the {scheme.name} "
+        f"marking scheme{did_you_mean(part.marking, scheme.ids)} (levels: "
+        f"{', '.join(scheme.ids)}); correct the item in the dataset, or the workspace's "
+        "markings.yaml"
+    )
+
+
+def untranslated(item: LoadedSpec, selections: Selections, dataset, kept=None) -> list:
+    """A brief in a language some item it shows has no translation into: the item is
+    printed as curated, and the author is told which (``--strict``: an error)."""
+    language = item.spec.language
+    warnings = []
+    reported = set()
+    for where, part in shown_items(item.spec, selections, dataset, kept):
+        if part.id in reported or not needs_translation(part, language, dataset):
+            continue
+        reported.add(part.id)
+        original = dataset.get(part.source).language
+        warnings.append(
+            item.doc.problem(
+                where,
+                f"'{part.id}' has no translation into {language}; it is printed in its "
+                f"original language ({original}); add one under its translations: "
+                f"(briefgen data check lists what is missing)",
+                severity="warning",
+            )
+        )
+    return warnings
+
+
+def needs_translation(part, language: str, dataset) -> bool:
+    translations = getattr(part, "translations", None)
+    if translations is None:  # sources are cited by their own title
+        return False
+    return language != dataset.get(part.source).language and language not in translations
 
 
 def over_budget(item: LoadedSpec, output_id: str, pages: int | None, budget: int | None) -> list:

@@ -4,7 +4,11 @@ Pure: spec, selections and dataset in, document model out. Each dataset item
 becomes an entry carrying its display text and a citation of its source and
 paragraph, so every fact and quote a brief shows can be traced. The fixed
 words an entry needs ("paragraph", a date, "date not given in the source")
-come in the brief's language; dataset text stays as curated.
+come in the brief's language. Dataset text is printed in the brief's language
+where the item carries a translation into it (an unofficial translation of a
+quote says so, and its endnote gives the original wording), else as curated.
+A releasable edition keeps what :mod:`briefgen.release` decided, under the
+marking worked out there.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from briefgen.datamodel import Event, Fact, Figure, Person, Quote
 from briefgen.dates import partial_date
 from briefgen.labels import labels_for, more_than
 from briefgen.load_dataset import Dataset
+from briefgen.markings import MarkingScheme, load_scheme
+from briefgen.release import Release
 from briefgen.selection import Selections, chart_items, in_edition
 from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
@@ -34,19 +40,31 @@ class Context:
 
 
 def compose_brief(
-    spec: Spec, selections: Selections, dataset: Dataset, edition: str = "full", draft: bool = False
+    spec: Spec,
+    selections: Selections,
+    dataset: Dataset,
+    release: Release | None = None,
+    draft: bool = False,
+    scheme: MarkingScheme | None = None,
 ) -> doc.Brief:
     """The brief a spec describes; ``selections`` holds what each section picked.
 
-    A releasable edition leaves out the sections marked ``releasable: false``
-    (the selections already hold only releasable items).
+    With a ``release`` (see :func:`briefgen.release.plan_release`), the releasable
+    edition: only the sections it keeps, no phone or email for the contact, and
+    its own marking (the selections already hold only releasable items).
     """
+    scheme = scheme or load_scheme()
+    edition = "full" if release is None else "releasable"
     context = Context(dataset, edition, spec.language)
     sections = tuple(
         compose_section(section, picked, context)
-        for section, picked in zip(spec.sections, selections, strict=True)
-        if section.releasable or edition == "full"
+        for index, (section, picked) in enumerate(zip(spec.sections, selections, strict=True))
+        if release is None or release.kept[index]
     )
+    marking = spec.marking if release is None else release.marking
+    contact = doc.Contact(**spec.contact.model_dump())
+    if release is not None:  # a phone number and an address are for colleagues only
+        contact = doc.Contact(contact.name, contact.role, None, None)
     return doc.Brief(
         id=spec.id,
         title=spec.title,
@@ -54,15 +72,17 @@ def compose_brief(
         audience=spec.audience,
         date=spec.date,
         reference=spec.reference,
-        marking=spec.marking,
+        marking=marking,
+        marking_label=scheme.label(marking, spec.language),
+        marking_colour=scheme.colour(marking),
         language=spec.language,
         addressee=spec.addressee,
         department=spec.department,
-        contact=doc.Contact(**spec.contact.model_dump()),
+        contact=contact,
         critical_date=spec.critical_date.date if spec.critical_date else None,
         critical_reason=spec.critical_date.reason if spec.critical_date else None,
         page_budget=spec.page_budget,
-        keywords=keywords(sections, dataset),
+        keywords=keywords(sections, context),
         sections=sections,
         edition=edition,
         draft=draft,
@@ -106,8 +126,8 @@ def timeline(context: Context) -> doc.Chart:
     ]  # fmt: skip
     events.sort(key=lambda event: (event.date is None, event.date or ""))
     rows = tuple(
-        doc.ChartEvent(event_date(event, context), event.name, event.date is not None,
-                       entry(event, context))
+        doc.ChartEvent(event_date(event, context), shown(event, "name", context),
+                       event.date is not None, entry(event, context))
         for event in events
     )  # fmt: skip
     labels = context.labels
@@ -139,47 +159,82 @@ def split_paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(" ".join(block.split()) for block in split_blocks(text))
 
 
-def citation(item: Any, context: Context) -> doc.Citation:
+def citation(item: Any, context: Context, original: str | None = None) -> doc.Citation:
+    """Source, title, date and paragraph; for a translated quote, its original wording."""
+    labels = context.labels
     source = context.dataset.get(item.source)
-    paragraph = context.labels["paragraph_n"].format(n=item.paragraph)
+    paragraph = labels["paragraph_n"].format(n=item.paragraph)
     when = partial_date(source.date, context.language)
-    quoted = f"{context.labels['open_quote']}{source.title}{context.labels['close_quote']}"
-    return doc.Citation(f"{source.publisher}, {quoted}, {when}, {paragraph}")
+    text = f"{source.publisher}, {quoted(source.title, context)}, {when}, {paragraph}"
+    if original is not None:
+        text += f". {labels['original_wording']}: {quoted(original, context)}"
+    return doc.Citation(text)
+
+
+def quoted(text: str, context: Context) -> str:
+    return f"{context.labels['open_quote']}{text}{context.labels['close_quote']}"
+
+
+def translation(item: Any, context: Context) -> Any | None:
+    """The item's translation into the brief's language, when it is not in it already."""
+    if context.language == context.dataset.get(item.source).language:
+        return None
+    return getattr(item, "translations", {}).get(context.language)
+
+
+def shown(item: Any, field: str, context: Context) -> Any:
+    """A field as the brief prints it: translated where a translation gives it."""
+    translated = translation(item, context)
+    value = getattr(translated, field, None) if translated is not None else None
+    return getattr(item, field) if value is None else value
 
 
 def entry(item: Any, context: Context) -> doc.Entry:
     dataset = context.dataset
     common = {"id": item.id, "kind": dataset.kind_of[item.id], "citation": citation(item, context)}
     if isinstance(item, Fact):
-        return doc.FactEntry(text=item.text, **common)
+        return doc.FactEntry(text=shown(item, "text", context), **common)
     if isinstance(item, Quote):
         speaker = dataset.get(item.speaker)
+        translated = translation(item, context)
+        note = None
+        if translated is not None:  # the words printed are not the speaker's own
+            common["citation"] = citation(item, context, original=item.text)
+            note = None if translated.official else context.labels["unofficial_translation"]
         return doc.QuoteEntry(
-            text=item.text,
-            speaker=speaker.name,
-            role=speaker.role,
-            organisation=organisation_name(speaker, dataset),
+            text=shown(item, "text", context),
+            speaker=shown(speaker, "name", context),
+            role=shown(speaker, "role", context),
+            organisation=organisation_name(speaker, context),
+            translation_note=note,
             **common,
         )
     if isinstance(item, Person):
         return doc.PersonEntry(
-            name=item.name, role=item.role, organisation=organisation_name(item, dataset), **common
+            name=shown(item, "name", context),
+            role=shown(item, "role", context),
+            organisation=organisation_name(item, context),
+            **common,
         )
     if isinstance(item, Event):
         when = event_date(item, context)
-        return doc.EventEntry(name=item.name, place=item.place, when=when, **common)
+        name, place = shown(item, "name", context), shown(item, "place", context)
+        return doc.EventEntry(name=name, place=place, when=when, **common)
     if isinstance(item, Figure):
         value = str(item.value)
         if item.bound == "more-than":
             value = more_than(item.value, context.language)
-        return doc.FigureEntry(label=item.label, value=value, unit=item.unit, **common)
-    return doc.NamedEntry(name=item.name, note=getattr(item, "note", None), **common)
+        label, unit = shown(item, "label", context), shown(item, "unit", context)
+        return doc.FigureEntry(label=label, value=value, unit=unit, **common)
+    return doc.NamedEntry(
+        name=shown(item, "name", context), note=getattr(item, "note", None), **common
+    )
 
 
-def organisation_name(person: Person, dataset: Dataset) -> str | None:
+def organisation_name(person: Person, context: Context) -> str | None:
     if person.organisation is None:
         return None
-    return dataset.get(person.organisation).name
+    return shown(context.dataset.get(person.organisation), "name", context)
 
 
 def event_date(event: Event, context: Context) -> str:
@@ -189,11 +244,20 @@ def event_date(event: Event, context: Context) -> str:
     return partial_date(event.date, context.language)
 
 
-def keywords(sections: tuple[doc.Section, ...], dataset: Dataset) -> tuple[str, ...]:
-    """Document keywords: the tags of everything the brief cites, sorted."""
-    tags = {"international-humanitarian-law"}
+def keywords(sections: tuple[doc.Section, ...], context: Context) -> tuple[str, ...]:
+    """Document keywords: the tags of everything the brief cites, sorted. In a brief in
+    another language than English, each tag's keyword in that language (the dataset's
+    ``keywords:``); a tag without one is left out rather than printed in English."""
+    dataset = context.dataset
+    tags = set()
     for section in sections:
         for kind in ("facts", "quotes"):
             for item_entry in getattr(section, kind):
                 tags.update(dataset.get(item_entry.id).tags)
-    return tuple(sorted(tags))
+    words = {context.labels["keyword_ihl"]}
+    if context.language == "en":
+        words.update(tags)
+    else:
+        in_language = dataset.content.keywords.get(context.language, {})
+        words.update(in_language[tag] for tag in tags if tag in in_language)
+    return tuple(sorted(words))

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # ids, tags, audience names
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -37,13 +37,47 @@ def check_partial_date(value: str) -> str:
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
 
-# Protective markings, lowest first.
-MARKINGS = ("UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
-Marking = Literal["UNCLASSIFIED", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+# Languages a brief can be written in (its fixed labels exist in each).
+Language = Literal["en", "ru", "kk"]
+LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Translation(Strict):
+    """An item's text in another language: who translated it, and whether it is official.
+
+    Each kind's translation gives exactly the fields a brief prints of that kind
+    (:func:`translated_fields`); quotes stay verbatim in the original, and a brief
+    that prints an unofficial translation says so and cites the original wording.
+    """
+
+    by: Text = Field(description="who translated it (a person, a unit, or a publisher)")
+    official: bool = Field(default=False, description="true: an official translation")
+
+
+def translation_model(kind: str, *fields: str) -> type[Translation]:
+    return create_model(
+        f"{kind.title()}Translation",
+        __base__=Translation,
+        **{name: (Text | None, None) for name in fields},
+    )
+
+
+FactTranslation = translation_model("facts", "text")
+QuoteTranslation = translation_model("quotes", "text")
+PersonTranslation = translation_model("people", "name", "role")
+NameTranslation = translation_model("names", "name")  # organisations, states, workstreams
+EventTranslation = translation_model("events", "name", "place")
+FigureTranslation = translation_model("figures", "label", "unit")
+TRANSLATIONS_DESCRIPTION = "the item in other languages: language → its fields, by, official"
+
+
+def translated_fields(translation: type[Translation]) -> tuple[str, ...]:
+    """The item fields a kind's translation gives (all but ``by`` and ``official``)."""
+    return tuple(name for name in translation.model_fields if name not in Translation.model_fields)
 
 
 class Sourced(Strict):
@@ -53,7 +87,9 @@ class Sourced(Strict):
     source: Slug
     paragraph: int = Field(ge=1, description="paragraph number in the source text")
     tags: tuple[Slug, ...] = ()
-    marking: Marking = Field(default="OFFICIAL", description="handling marking of the item")
+    marking: Text | None = Field(
+        default=None, description="handling marking (a level of the workspace's scheme)"
+    )
     releasable: bool = Field(default=True, description="cleared for a releasable edition")
 
 
@@ -76,6 +112,9 @@ class Event(Sourced):
     )
     date_note: str | None = None
     organisations: tuple[Slug, ...] = ()
+    translations: dict[Language, EventTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Organisation(Sourced):
@@ -83,12 +122,18 @@ class Organisation(Sourced):
     short: str | None = None
     kind: Text
     state: Slug | None = None
+    translations: dict[Language, NameTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class State(Sourced):
     name: Text
     founding: bool = False
     note: str | None = None
+    translations: dict[Language, NameTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Person(Sourced):
@@ -96,11 +141,17 @@ class Person(Sourced):
     role: Text
     organisation: Slug | None = None
     state: Slug | None = None
+    translations: dict[Language, PersonTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Workstream(Sourced):
     name: Text
     leads: str | None = None
+    translations: dict[Language, NameTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Figure(Sourced):
@@ -111,6 +162,9 @@ class Figure(Sourced):
     bound: Literal["exact", "more-than"] = "exact"
     unit: Text
     derived_from: tuple[Slug, ...] = ()
+    translations: dict[Language, FigureTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Quote(Sourced):
@@ -118,6 +172,9 @@ class Quote(Sourced):
     text: Text
     event: Slug | None = None
     workstreams: tuple[Slug, ...] = ()
+    translations: dict[Language, QuoteTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class Fact(Sourced):
@@ -127,6 +184,9 @@ class Fact(Sourced):
     states: tuple[Slug, ...] = ()
     workstreams: tuple[Slug, ...] = ()
     event: Slug | None = None
+    translations: dict[Language, FactTranslation] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
 
 
 class DatasetFile(Strict):
@@ -142,6 +202,11 @@ class DatasetFile(Strict):
     figures: tuple[Figure, ...] = ()
     quotes: tuple[Quote, ...] = ()
     facts: tuple[Fact, ...] = ()
+    keywords: dict[Language, dict[Slug, Text]] = Field(
+        default_factory=dict,
+        description="a tag's keyword in a brief's language (PDF and DOCX keywords): "
+        "language → tag → keyword",
+    )
 
 
 def singular(kind: str) -> str:

@@ -36,6 +36,7 @@ class QuoteEntry(Entry):
     speaker: str
     role: str
     organisation: str | None
+    translation_note: str | None = None  # "unofficial translation", in the brief's language
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,9 @@ class Brief:
     audience: str
     date: dt.date
     reference: str
-    marking: str
+    marking: str  # a level of the workspace's marking scheme
+    marking_label: str  # that level as printed, in the brief's language
+    marking_colour: str  # of the marking line, from the scheme
     language: str
     addressee: str
     department: str
@@ -157,6 +160,11 @@ class Brief:
     def output_id(self) -> str:
         """What its files are called: ``<id>`` or ``<id>-releasable``."""
         return self.id if self.edition == "full" else f"{self.id}-{self.edition}"
+
+    @property
+    def shows_decision(self) -> bool:
+        """A decision block goes with a recommendation, in the full edition only."""
+        return self.edition == "full" and bool(self.sections_of("recommendation"))
 
     def sections_of(self, *kinds: str) -> tuple[Section, ...]:
         """The sections of these kinds, in spec order (for templates that regroup)."""

@@ -50,6 +50,9 @@ ENGLISH = {
     "category": "Briefing note",
     "open_quote": "\u201c",
     "close_quote": "\u201d",
+    "unofficial_translation": "unofficial translation",
+    "original_wording": "Original",
+    "keyword_ihl": "international-humanitarian-law",
 }
 
 RUSSIAN = {
@@ -94,6 +97,9 @@ RUSSIAN = {
     "category": "Справка",
     "open_quote": "«",
     "close_quote": "»",
+    "unofficial_translation": "неофициальный перевод",
+    "original_wording": "Оригинал",
+    "keyword_ihl": "международное гуманитарное право",
 }
 
 KAZAKH = {
@@ -138,6 +144,9 @@ KAZAKH = {
     "category": "Анықтама",
     "open_quote": "«",
     "close_quote": "»",
+    "unofficial_translation": "ресми емес аударма",
+    "original_wording": "Түпнұсқа",
+    "keyword_ihl": "халықаралық гуманитарлық құқық",
 }
 
 CATALOGUES = {"en": ENGLISH, "ru": RUSSIAN, "kk": KAZAKH}

@@ -49,6 +49,33 @@ def in_edition(item: Any, edition: str, dataset: Dataset) -> bool:
     return all(getattr(thing, "releasable", True) for thing in shown_with(item, dataset))
 
 
+def shown_items(spec: Any, selections: Selections, dataset: Dataset, kept=None):
+    """Everything a brief shows from the dataset, as ``(key path, item)``: what its sections
+    selected, what their answers cite, what their charts draw, and what is printed with
+    each (:func:`shown_with`). ``kept`` (one bool per section) leaves sections out; an
+    edition's ``selections`` already hold only what it may show, and so does this."""
+    edition = "full" if kept is None else "releasable"
+    for index, (section, picked) in enumerate(zip(spec.sections, selections, strict=True)):
+        if kept is not None and not kept[index]:
+            continue
+        found = [(("select", kind), thing) for kind, things in picked.items() for thing in things]
+        found += [
+            (("questions", q, "cite", c), dataset.get(item_id))
+            for q, question in enumerate(section.questions)
+            if all(in_edition(dataset.get(i), edition, dataset) for i in question.cite)
+            for c, item_id in enumerate(question.cite)
+        ]
+        found += [
+            (("charts", c), thing)
+            for c, chart in enumerate(section.charts)
+            for thing in chart_items(chart, dataset)
+            if in_edition(thing, edition, dataset)
+        ]
+        for where, thing in found:
+            for part in shown_with(thing, dataset):
+                yield ("sections", index, *where), part
+
+
 # The figures the supporting-states chart draws, as bars in this order.
 SUPPORTING_STATES = ("founding-states", "joined-states")
 

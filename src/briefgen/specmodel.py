@@ -20,12 +20,11 @@ from pydantic import (
     create_model,
 )
 
-from briefgen.datamodel import Marking, Slug, Strict, Text, singular
+from briefgen.datamodel import Language, Slug, Strict, Text, singular
 from briefgen.errors import did_you_mean
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Format = Literal["pdf", "docx"]
-Language = Literal["en", "ru", "kk"]
 Edition = Literal["full", "releasable", "both"]
 # Figures drawn from the dataset: the initiative's events, and its supporting states.
 Chart = Literal["timeline", "supporting-states"]
@@ -81,6 +80,21 @@ def check_audience(value: str, info: ValidationInfo) -> str:
         f"unknown audience '{value}'{did_you_mean(value, audiences)}"
         f" (known: {', '.join(sorted(audiences))})"
     )
+
+
+def check_marking(value: str, info: ValidationInfo) -> str:
+    """A level of the workspace's marking scheme: its id, or a label or short form of it
+    (``ДСП``), which stands for the id from here on."""
+    scheme = (info.context or {}).get("scheme")
+    if scheme is None:
+        return value
+    level = scheme.resolve(value)
+    if level is None:
+        raise ValueError(scheme.unknown(value))
+    return level
+
+
+Marking = Annotated[Text, AfterValidator(check_marking)]
 
 
 def routine_or_date(value: Any) -> Any:
@@ -182,7 +196,11 @@ class Section(Strict):
     points: tuple[Text, ...] = Field(default=(), description="bullet points")
     select: Selection | None = None  # type: ignore[valid-type]
     questions: tuple[QuestionAnswer, ...] = ()
-    releasable: bool = Field(default=True, description="false: left out of releasable editions")
+    releasable: bool | None = Field(
+        default=None,
+        description="in a releasable edition? Default: yes, but for the kinds that hold "
+        "internal advice (recommendation, key-messages, lines-to-take, q-and-a, annex)",
+    )
     charts: tuple[Chart, ...] = Field(default=(), description="figures drawn from the dataset")
 
 

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape as xml_escape
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 
 # The VML shape Word itself writes for Design > Watermark (a rotated, pale text path).
 WATERMARK_XML = (
@@ -54,12 +54,13 @@ def free_paragraph(part):
 def write_page_furniture(word, meta: dict[str, str]) -> None:
     """The marking at top and bottom, "Page X of Y" in the footer, on every kind of page."""
     marking = meta.get("briefgen:marking", "")
+    colour = meta.get("briefgen:marking-colour", "")
     label = meta.get("briefgen:page-label", "Page {page} of {pages}")
     for header, footer in headers_and_footers(word):
         header.is_linked_to_previous = False
         footer.is_linked_to_previous = False
-        marking_line(free_paragraph(header), marking)
-        marking_line(free_paragraph(footer), marking)
+        marking_line(free_paragraph(header), marking, colour)
+        marking_line(free_paragraph(footer), marking, colour)
         page_line = footer.add_paragraph()
         page_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         write_page_label(page_line, label)
@@ -72,11 +73,13 @@ def add_watermark(word, text: str) -> None:
         header.paragraphs[0].add_run()._r.append(shape)
 
 
-def marking_line(paragraph, marking: str) -> None:
+def marking_line(paragraph, marking: str, colour: str = "") -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(marking)
     run.bold = True
     run.font.size = Pt(8.5)
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):  # the scheme's; anything else is ignored
+        run.font.color.rgb = RGBColor.from_string(colour[1:].upper())
 
 
 def write_page_label(paragraph, label: str) -> None:

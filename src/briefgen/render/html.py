@@ -8,6 +8,7 @@ StrictUndefined (a typo is an error naming the template and line).
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def css_colour(value: str) -> Markup:
+    """A ``#rrggbb`` colour for a stylesheet; anything else is black (never raw CSS)."""
+    return Markup(value if re.fullmatch(r"#[0-9a-fA-F]{6}", str(value)) else "#000000")
+
+
 class ConfinedLoader(jinja2.FileSystemLoader):
     """Loads templates from the template folders only: a symlink leading out is refused."""
 
@@ -127,6 +133,7 @@ def environment(template_dirs: tuple[Path, ...], language: str) -> jinja2.Enviro
     env.filters["long_date"] = lambda value: long_date(value, language)  # the brief's language
     env.filters["page_counter"] = css_page_counter
     env.filters["css_string"] = css_string
+    env.filters["css_colour"] = css_colour
     return env
 
 

@@ -1,0 +1,143 @@
+"""Stage 3b — decide what a releasable edition may carry, and how it is marked.
+
+A releasable edition is built from what may be released, not from the full
+edition minus a few items. Internal advice stays out unless the spec says
+otherwise: the sections whose kinds hold advice (:data:`INTERNAL_KINDS`), the
+decision block that goes with a recommendation, the contact officer's phone
+and email, any section marked ``releasable: false`` and any item not cleared
+for release. Its marking is worked out from what remains (the highest marking
+among the items it still shows, and at least the scheme's floor for release),
+and it may not show anything above the highest level the scheme releases.
+
+Pure: spec, selections, dataset and scheme in; a :class:`Release` and any
+problems out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.errors import Problem
+from briefgen.selection import Selections, chart_items, in_edition, shown_items
+
+# Section kinds that hold the ministry's own advice, withheld unless a section says
+# ``releasable: true``: what to decide, what to say, how to answer, and annexes.
+INTERNAL_KINDS = ("recommendation", "key-messages", "lines-to-take", "q-and-a", "annex")
+
+
+def released(section: Any) -> bool:
+    """Whether a spec's section goes into a releasable edition."""
+    if section.releasable is not None:
+        return section.releasable
+    return section.kind not in INTERNAL_KINDS
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a releasable edition leaves out, for the build's report and the manifest."""
+
+    sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
+    items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
+    other: tuple[str, ...] = ()  # "decision block", "contact phone", "contact email"
+
+    def __bool__(self) -> bool:
+        return bool(self.sections or self.items or self.other)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"sections": list(self.sections), "items": list(self.items), "other": list(self.other)}
+
+    def describe(self) -> str:
+        parts = []
+        if self.sections:
+            parts.append(f"sections {'; '.join(self.sections)}")
+        if self.items:
+            parts.append(f"items {', '.join(self.items)}")
+        if self.other:
+            parts.append(", ".join(self.other))
+        return "; ".join(parts) or "nothing"
+
+
+@dataclass(frozen=True)
+class Release:
+    marking: str  # a level of the scheme, worked out from what the edition shows
+    kept: tuple[bool, ...]  # one per section of the spec
+    withheld: Withheld
+
+
+def plan_release(
+    loaded: Any, full: Selections, releasable: Selections, dataset: Any, scheme: Any
+) -> tuple[Release, list[Problem]]:
+    """What the releasable edition of ``loaded`` keeps, withholds and is marked.
+
+    ``full`` is what each section selects in the full edition, ``releasable`` the
+    same with the items not cleared for release taken out.
+    """
+    spec = loaded.spec
+    kept = tuple(released(section) for section in spec.sections)
+    withheld = Withheld(
+        sections=tuple(
+            f"sections[{i}] {section.heading} ({section.kind})"
+            for i, section in enumerate(spec.sections)
+            if not kept[i]
+        ),
+        items=withheld_items(spec, full, releasable, kept, dataset),
+        other=withheld_other(spec),
+    )
+    problems, levels = [], []
+    reported = set()
+    for where, part in shown_items(spec, releasable, dataset, kept):
+        level = scheme.item_level(part)
+        if level not in scheme.ids:
+            continue  # the full edition's check has said so already
+        levels.append(level)
+        if not scheme.releasable(level) and part.id not in reported:
+            reported.add(part.id)
+            problems.append(
+                loaded.doc.problem(
+                    where,
+                    f"the releasable edition would show '{part.id}', marked {level}, above "
+                    f"{scheme.release_highest}, the highest level the {scheme.name} scheme "
+                    "releases; mark it 'releasable: false' in the dataset, or its section "
+                    "'releasable: false' in the spec",
+                )
+            )
+    marking = scheme.highest(levels, at_least=scheme.release_floor)
+    return Release(marking, kept, withheld), problems
+
+
+def withheld_items(
+    spec: Any, full: Selections, releasable: Selections, kept: tuple[bool, ...], dataset: Any
+) -> tuple[str, ...]:
+    """Items the kept sections select, cite or chart in full but not when released."""
+    ids: dict[str, None] = {}
+    for index, section in enumerate(spec.sections):
+        if not kept[index]:
+            continue
+        for kind, items in full[index].items():
+            cleared = {item.id for item in releasable[index].get(kind, ())}
+            ids.update((item.id, None) for item in items if item.id not in cleared)
+        for question in section.questions:
+            ids.update(
+                (item_id, None)
+                for item_id in question.cite
+                if not in_edition(dataset.get(item_id), "releasable", dataset)
+            )
+        ids.update(
+            (thing.id, None)
+            for chart in section.charts
+            for thing in chart_items(chart, dataset)
+            if not in_edition(thing, "releasable", dataset)
+        )
+    return tuple(ids)
+
+
+def withheld_other(spec: Any) -> tuple[str, ...]:
+    other = []
+    if any(section.kind == "recommendation" for section in spec.sections):
+        other.append("decision block")
+    if spec.contact.phone:
+        other.append("contact phone")
+    if spec.contact.email:
+        other.append("contact email")
+    return tuple(other)

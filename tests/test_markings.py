@@ -3,7 +3,8 @@
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.markings import SCHEME_FILE, load_scheme, shipped_schemes
+from briefgen.markings import load_scheme, shipped_schemes
+from briefgen.workspace import SCHEME_FILE
 
 
 def test_default_scheme_orders_levels_lowest_first():

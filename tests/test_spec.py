@@ -80,8 +80,8 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
         (
             "marking: OFFICIAL",
             "marking: OFICIAL",
-            "6:1: error: marking: 'OFICIAL' is not one of 'UNCLASSIFIED', 'OFFICIAL', "
-            "'OFFICIAL-SENSITIVE', 'SECRET' or 'TOP SECRET'; did you mean 'OFFICIAL'?",
+            "6:1: error: marking: unknown marking 'OFICIAL'; did you mean 'OFFICIAL'? (the "
+            "default scheme has: UNCLASSIFIED, OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET)",
         ),
         (
             "date: 2026-03-02",
@@ -96,9 +96,9 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
         ),
         (
             "marking: OFFICIAL",
-            "marking: official",
-            "6:1: error: marking: 'official' is not one of 'UNCLASSIFIED', 'OFFICIAL', "
-            "'OFFICIAL-SENSITIVE', 'SECRET' or 'TOP SECRET'; did you mean 'OFFICIAL'?",
+            "marking: ДСП",  # a level of another scheme than the workspace's
+            "6:1: error: marking: unknown marking 'ДСП' (the default scheme has: UNCLASSIFIED, "
+            "OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET)",
         ),
         (
             "critical_date: Routine",
@@ -133,7 +133,7 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
         "marking",
         "date",
         "unreal-date",
-        "lowercase-marking",
+        "other-scheme-marking",
         "critical",
         "contact",
         "missing",
@@ -244,3 +244,10 @@ def test_a_source_cannot_be_cited(write_yaml, minimal_spec, dataset):
     )
     (message,) = problems_of(path, dataset)
     assert "unknown id 'astana-times-2025-10'" in message
+
+
+@pytest.mark.parametrize("written", ["official", "ОФИЦИАЛЬНО", "РЕСМИ", "O"])
+def test_a_marking_may_be_written_as_any_of_its_labels(write_yaml, minimal_spec, dataset, written):
+    """Whatever case or language the author writes a level in, the brief carries its id."""
+    path = write_yaml(minimal_spec.replace("marking: OFFICIAL", f"marking: {written}"))
+    assert load_spec(path, dataset, AUDIENCES).spec.marking == "OFFICIAL"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from briefgen.document import Brief
+from briefgen.document import Brief, Withheld
 from briefgen.errors import BriefgenError, Problem
 from briefgen.workers import stand_down, warm_up
 from briefgen.workspace import (
@@ -78,6 +78,7 @@ class BriefSummary:
 class Report:
     lines: list[str] = field(default_factory=list)  # one per brief checked or file written
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what each releasable edition withheld
     briefs: list[BriefSummary] = field(default_factory=list)  # build only
 
 
@@ -177,6 +178,7 @@ def build_briefs(
             continue
         for entry in unchanged:
             report.warnings += remembered_warnings(entry)
+            report.notes += remembered_note(entry)
             files = [f for f in entry["files"] if f["format"] in (options.formats or [f["format"]])]
             report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
             pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
@@ -253,6 +255,16 @@ def remembered_warnings(entry: dict) -> list[Problem]:
         for warning in kept
         if isinstance(warning, dict) and isinstance(warning.get("message"), str)
     ]
+
+
+def remembered_note(entry: dict) -> list[str]:
+    """What a releasable edition skipped unread withheld, as the manifest keeps it."""
+    withheld = entry.get("withheld")
+    if not isinstance(withheld, dict):
+        return []
+    parts = {key: tuple(map(str, withheld.get(key) or ())) for key in Withheld.KEYS}
+    described = Withheld(**parts).describe()
+    return [f"{entry.get('id')}: marked {entry.get('marking')}; withheld {described}"]
 
 
 def stamp_words(options: BuildOptions) -> str:
@@ -436,9 +448,10 @@ def each_brief(
 ) -> list[T]:
     """Select, compose and run ``step`` on every edition of every brief; raise all their
     problems at once."""
-    from briefgen.checks import empty_selections, marking_too_low
+    from briefgen.checks import empty_selections, marking_too_low, untranslated
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
+    from briefgen.release import plan_release
     from briefgen.selection import select_sections
 
     options = options or BuildOptions()
@@ -448,17 +461,25 @@ def each_brief(
     for item in loaded:  # the specs that loaded still get their templates checked
         # Checked once per spec, on everything the full edition shows.
         full = select_sections(item.spec, dataset)
-        problems += marking_too_low(item, full, dataset)
+        problems += marking_too_low(item, full, dataset, item.scheme)
         report.warnings += empty_selections(item, full)
+        report.warnings += untranslated(item, full, dataset)
         try:  # a typo in the audience's audience.yaml is found by validate too
             audience_settings(template_dirs(item.path), item.spec.audience)
         except BriefgenError as exc:
             problems += exc.problems
             continue
+        draft = options.draft or item.spec.draft
         for edition in editions(item.spec, options):
-            selections = full if edition == "full" else select_sections(item.spec, dataset, edition)
-            draft = options.draft or item.spec.draft
-            brief = compose_brief(item.spec, selections, dataset, edition, draft)
+            if edition == "full":
+                brief = compose_brief(item.spec, full, dataset, None, draft, item.scheme)
+            else:
+                cleared = select_sections(item.spec, dataset, edition)
+                release, found = plan_release(item, full, cleared, dataset, item.scheme)
+                problems += found
+                report.warnings += nothing_withheld(item, release)
+                brief = compose_brief(item.spec, cleared, dataset, release, draft, item.scheme)
+                report.notes.append(withheld_note(brief))
             try:
                 results.append(step(item, brief))
             except BriefgenError as exc:
@@ -466,3 +487,26 @@ def each_brief(
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # editions share a template
     return results
+
+
+def nothing_withheld(item: LoadedSpec, release) -> list[Problem]:
+    """A releasable edition identical to the full one is probably not what was meant."""
+    if release.withheld:
+        return []
+    return [
+        item.doc.problem(
+            ("edition",) if "edition" in item.doc.data else (),
+            "its releasable edition withholds nothing: it shows all the full edition shows; "
+            "check the sections' 'releasable:' and the items' 'releasable:' in the dataset, "
+            "or build the full edition only",
+            severity="warning",
+        )
+    ]
+
+
+def withheld_note(brief: Brief) -> str:
+    """One line for the build's report: what a releasable edition left out, its marking."""
+    return (
+        f"{brief.output_id}: marked {brief.marking}; withheld "
+        f"{brief.withheld.describe() if brief.withheld else 'nothing'}"
+    )

@@ -10,10 +10,10 @@ manifest lists, is up to date.
 Before that, a quicker test (make's): each manifest entry also records a
 ``stamp`` of the files its spec's outputs were made from as they stood on disk
 (names, sizes and modification times of the spec, the dataset and its source
-texts, and the template folders) and of the build options, and which
-editions the spec made. While the stamp is
-unchanged, the spec is not even read; a build where nothing changed costs a
-few ``stat`` calls per spec.
+texts, the template folders and the workspace's marking scheme) and of the
+build options, and which editions the spec made. While the stamp is unchanged,
+the spec is not even read; a build where nothing changed costs a few ``stat``
+calls per spec.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.document import Brief
 from briefgen.inputfiles import regular_chunks
-from briefgen.workspace import DEFAULT_DATASET, template_dirs
+from briefgen.workspace import DEFAULT_DATASET, find_workspace, scheme_path, template_dirs
 from briefgen.write import spec_key
 
 
@@ -103,6 +103,8 @@ def spec_stamp(spec: Path, dataset: Path | None, options: str, walked: dict) -> 
     """
     dataset = Path(dataset or DEFAULT_DATASET)
     parts = [__version__, options, file_stamp(spec)]
+    # The marking scheme decides markings and their labels; a workspace may add one.
+    parts.append(file_stamp(scheme_path(find_workspace(spec))))
     # The dataset's whole folder: its source texts may be anywhere in it.
     parts += [stamp_of(folder, walked) for folder in (dataset.parent, *template_dirs(spec))]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -85,6 +86,8 @@ def show(result) -> None:
     """Print a build or check report: lines on stdout, warnings on stderr."""
     for line in result.lines:
         typer.echo(line)
+    for note in result.notes:  # what each releasable edition withheld
+        typer.echo(note)
     report(result.warnings)
 
 
@@ -217,9 +220,12 @@ def build_and_show(
 
     if not sys.stdout.isatty():
         result = build_briefs(specs, out_dir=out, dataset_path=dataset, options=options)
-        if only_news:
+        if only_news:  # a round of --watch tells only what it built
             current = [line for line in result.lines if line.endswith("  up to date")]
             result.lines = [line for line in result.lines if line not in current]
+            built = {brief.output_id for brief in result.briefs if brief.state == "built"}
+            result.lines += [n for n in result.notes if n.split(":")[0] in built]
+            result.notes = []
             if current:
                 result.lines.append(f"({len(current)} files up to date)")
         show(result)
@@ -237,6 +243,8 @@ def build_and_show(
     finally:
         progress.stop()
     print_summary(console, result, out)
+    for note in result.notes:
+        typer.echo(note)
     report(result.warnings)
 
 
@@ -252,14 +260,34 @@ def data_check(
             metavar="DIR",
         ),
     ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="List the ids of the items each language lacks.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings (time words that rot) as errors.")
+    ] = False,
 ) -> None:
-    """Check ids, references, tags, locators and that every quote is verbatim."""
+    """Check ids, references, tags, locators and that every quote is verbatim; flag facts
+    whose time words rot ("next year"); show how much is translated, per language."""
+    from briefgen.dataset_review import (
+        coverage_table,
+        missing_lines,
+        relative_time_words,
+        translation_coverage,
+    )
     from briefgen.listing import count
     from briefgen.load_dataset import load_dataset
 
     loaded = load_dataset(dataset, sources_dir=sources)
+    warnings = relative_time_words(loaded)
+    if strict and warnings:
+        raise BriefgenError([replace(w, severity="error") for w in warnings])
     counts = ", ".join(count(loaded.items(kind.value), kind.value) for kind in ItemKind)
     typer.echo(f"{loaded.path}: ok ({counts})")
+    coverage = translation_coverage(loaded)
+    for line in coverage_table(coverage) + (missing_lines(coverage) if missing else []):
+        typer.echo(line)
+    report(warnings)
 
 
 @data_app.command("list")
@@ -379,13 +407,24 @@ def family_of(host: str):
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to make the workspace.", metavar="DIR")],
+    markings: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--markings",
+            metavar="SCHEME",
+            help="Copy this shipped marking scheme to DIR/markings.yaml: 'default' "
+            "(UNCLASSIFIED to TOP SECRET) or 'kazakhstan' (ДСП and state-secret levels, "
+            "in Russian and Kazakh). Without it, briefs use the default scheme.",
+        ),
+    ] = None,
 ) -> None:
-    """Make a new workspace: briefs/ with a sample brief, templates/, a README."""
+    """Make a new workspace: briefs/ with a sample brief, templates/, a README (and with
+    --markings, the workspace's marking scheme)."""
     import datetime as dt
 
     from briefgen.scaffold import init_workspace
 
-    for path in init_workspace(folder, dt.date.today().isoformat()):
+    for path in init_workspace(folder, dt.date.today().isoformat(), markings):
         typer.echo(f"wrote {path}")
     typer.echo(f"made {folder / 'templates'}/ for your own audiences")
     typer.echo(f"Next: cd {folder} && briefgen build briefs/sample.yaml")

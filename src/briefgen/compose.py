@@ -86,6 +86,7 @@ def compose_brief(
         sections=sections,
         edition=edition,
         draft=draft,
+        withheld=None if release is None else release.withheld,
     )
 
 

@@ -134,6 +134,33 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """What a releasable edition leaves out (see briefgen.release), for the build's
+    report and the manifest; templates do not see it."""
+
+    sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
+    items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
+    other: tuple[str, ...] = ()  # "decision block", "contact phone", "contact email"
+    KEYS = ("sections", "items", "other")
+
+    def __bool__(self) -> bool:
+        return bool(self.sections or self.items or self.other)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {key: list(getattr(self, key)) for key in self.KEYS}
+
+    def describe(self) -> str:
+        parts = []
+        if self.sections:
+            parts.append(", ".join(self.sections))
+        if self.items:
+            parts.append(f"items {', '.join(self.items)}")
+        if self.other:
+            parts.append(", ".join(self.other))
+        return "; ".join(parts) or "nothing"
+
+
+@dataclass(frozen=True)
 class Brief:
     id: str
     title: str
@@ -155,6 +182,7 @@ class Brief:
     edition: str = "full"  # "full" or "releasable"
     draft: bool = False
     sections: tuple[Section, ...] = field(default=())
+    withheld: Withheld | None = None  # a releasable edition's
 
     @property
     def output_id(self) -> str:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset
+from briefgen.markings import MarkingScheme, load_scheme
 from briefgen.specmodel import Spec
 from briefgen.validation import validate_document
+from briefgen.workspace import find_workspace
 from briefgen.yamlsource import YamlDocument, read_yaml
 
 MAX_SPEC_BYTES = 256 * 1024
@@ -27,6 +29,7 @@ class LoadedSpec:
     spec: Spec
     path: Path
     doc: YamlDocument
+    scheme: MarkingScheme  # its workspace's: what its marking and its items' mean
 
 
 def default_id(path: Path) -> str:
@@ -34,11 +37,16 @@ def default_id(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "brief"
 
 
-def load_spec(path: Path, dataset: Dataset, audiences: Iterable[str]) -> LoadedSpec:
+def load_spec(
+    path: Path, dataset: Dataset, audiences: Iterable[str], scheme: MarkingScheme | None = None
+) -> LoadedSpec:
+    """One spec, validated against the dataset, its audiences and its workspace's marking
+    scheme (``scheme``: that of :func:`~briefgen.workspace.find_workspace`)."""
     path = Path(path)
+    scheme = scheme or load_scheme(find_workspace(path))
     doc = read_yaml(path, max_bytes=MAX_SPEC_BYTES, max_depth=MAX_DEPTH)
     doc.data.setdefault("id", default_id(path))
-    context = {"dataset": dataset, "audiences": sorted(audiences)}
+    context = {"dataset": dataset, "audiences": sorted(audiences), "scheme": scheme}
     spec, problems = validate_document(Spec, doc, context)
     if spec is not None:
         problems += check_sections(spec, doc)
@@ -52,7 +60,7 @@ def load_spec(path: Path, dataset: Dataset, audiences: Iterable[str]) -> LoadedS
         )
     if problems:
         raise BriefgenError(problems)
-    return LoadedSpec(spec, path, doc)
+    return LoadedSpec(spec, path, doc, scheme)
 
 
 def check_sections(spec: Spec, doc: YamlDocument) -> list[Problem]:

@@ -20,10 +20,8 @@ from pydantic import Field, StringConstraints, model_validator
 
 from briefgen.datamodel import Strict, Text
 from briefgen.errors import BriefgenError, did_you_mean
+from briefgen.workspace import SCHEMES_DIR, scheme_path
 
-SCHEMES_DIR = Path(__file__).parent / "data" / "markings"
-SCHEME_FILE = "markings.yaml"  # a workspace's own scheme
-DEFAULT_SCHEME = "default"
 LANGUAGES = ("en", "ru", "kk")
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -153,15 +151,6 @@ def _in_language(texts: dict[str, str], language: str) -> str:
 
 def _fold(text: str) -> str:
     return re.sub(r"[\s\-–—_]+", " ", text).strip().casefold()
-
-
-def scheme_path(workspace: Path | None) -> Path:
-    """The workspace's ``markings.yaml`` if it has one, else the default scheme's file."""
-    if workspace is not None:
-        own = workspace / SCHEME_FILE
-        if own.is_file():
-            return own
-    return SCHEMES_DIR / f"{DEFAULT_SCHEME}.yaml"
 
 
 def shipped_schemes() -> dict[str, Path]:

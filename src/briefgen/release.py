@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from briefgen.document import Withheld
 from briefgen.errors import Problem
 from briefgen.selection import Selections, chart_items, in_edition, shown_items
 
@@ -31,31 +32,6 @@ def released(section: Any) -> bool:
     if section.releasable is not None:
         return section.releasable
     return section.kind not in INTERNAL_KINDS
-
-
-@dataclass(frozen=True)
-class Withheld:
-    """What a releasable edition leaves out, for the build's report and the manifest."""
-
-    sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
-    items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
-    other: tuple[str, ...] = ()  # "decision block", "contact phone", "contact email"
-
-    def __bool__(self) -> bool:
-        return bool(self.sections or self.items or self.other)
-
-    def as_dict(self) -> dict[str, list[str]]:
-        return {"sections": list(self.sections), "items": list(self.items), "other": list(self.other)}
-
-    def describe(self) -> str:
-        parts = []
-        if self.sections:
-            parts.append(f"sections {'; '.join(self.sections)}")
-        if self.items:
-            parts.append(f"items {', '.join(self.items)}")
-        if self.other:
-            parts.append(", ".join(self.other))
-        return "; ".join(parts) or "nothing"
 
 
 @dataclass(frozen=True)

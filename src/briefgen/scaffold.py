@@ -17,6 +17,7 @@ from briefgen.workspace import (
     AUDIENCE_ENTRY,
     AUDIENCE_SETTINGS,
     REFERENCE_DOCX,
+    SCHEME_FILE,
     audience_file,
     audience_settings,
     audiences,
@@ -154,7 +155,7 @@ title: The Global Initiative on IHL in brief
 audience: minister
 date: {date}
 reference: REF-0001
-marking: OFFICIAL
+marking: {marking}
 for: Minister
 from: International Law Department
 contact:
@@ -189,21 +190,41 @@ WORKSPACE_README = """\
   every audience and where it lives; `briefgen audience new NAME --from minister`
   copies one here to change.
 - `build/`: what briefgen writes (PDF, DOCX, manifest.json); safe to delete.
+- `markings.yaml` (if there is one): the marking scheme briefs here are marked
+  with; without it, briefgen's default (UNCLASSIFIED to TOP SECRET).
 """
 
 
-def init_workspace(folder: Path, today: str) -> list[Path]:
-    """A new workspace: briefs/ with a sample, templates/, and a README; return what was
-    written (a README already there is kept)."""
+def init_workspace(folder: Path, today: str, markings: str | None = None) -> list[Path]:
+    """A new workspace: briefs/ with a sample, templates/, a README, and with ``markings``
+    a copy of that shipped marking scheme; return what was written (a README already
+    there is kept)."""
+    from briefgen.markings import load_scheme, shipped_schemes
+
     folder = Path(folder)
+    schemes = shipped_schemes()
+    if markings is not None and markings not in schemes:
+        raise BriefgenError(
+            Problem(
+                f"--markings: no shipped marking scheme '{markings}'"
+                f"{did_you_mean(markings, schemes)} (shipped: {', '.join(schemes)})"
+            )
+        )
     if (folder / "briefs").exists() or (folder / "templates").exists():
         raise BriefgenError(Problem("already holds a workspace (briefs/ or templates/)", folder))
+    scheme_file = schemes[markings or "default"]
     try:
         (folder / "briefs").mkdir(parents=True)
         (folder / "templates").mkdir()
+        written = []
+        if markings is not None:
+            (folder / SCHEME_FILE).write_bytes(scheme_file.read_bytes())
+            written.append(folder / SCHEME_FILE)
+        # The sample shows items of the scheme's default marking, so it is marked so.
+        marking = load_scheme(folder).content.items_default
         sample = folder / "briefs" / "sample.yaml"
-        sample.write_text(SAMPLE_BRIEF.format(date=today), encoding="utf-8")
-        written = [sample]
+        sample.write_text(SAMPLE_BRIEF.format(date=today, marking=marking), encoding="utf-8")
+        written.append(sample)
         readme = folder / "README.md"
         if not readme.exists():
             readme.write_text(WORKSPACE_README, encoding="utf-8")

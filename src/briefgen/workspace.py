@@ -17,6 +17,8 @@ from briefgen.errors import BriefgenError
 PACKAGE_DIR = Path(__file__).parent
 AUDIENCE_ENTRY = "brief.html.j2"
 DEFAULT_DATASET = PACKAGE_DIR / "data" / "ihl-global-initiative.yaml"
+SCHEMES_DIR = PACKAGE_DIR / "data" / "markings"  # the marking schemes briefgen ships
+SCHEME_FILE = "markings.yaml"  # a workspace's own marking scheme (see briefgen.markings)
 
 
 def entry_template(audience: str) -> str:
@@ -113,3 +115,12 @@ def expand_spec_paths(paths: list[Path]) -> list[Path]:
     for path in expanded:
         first.setdefault(path.resolve(), path)
     return list(first.values())
+
+
+def scheme_path(workspace: Path | None) -> Path:
+    """The workspace's ``markings.yaml`` if it has one, else the default scheme's file."""
+    if workspace is not None:
+        own = workspace / SCHEME_FILE
+        if own.is_file():
+            return own
+    return SCHEMES_DIR / "default.yaml"

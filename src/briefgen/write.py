@@ -370,6 +370,7 @@ def manifest_entry(item: RenderedBrief, files: list[dict], out_dir: Path) -> dic
         "spec": spec_key(item.loaded.path, out_dir),
         "stamp": item.stamp,
         "spec_outputs": list(item.spec_outputs),
+        "withheld": brief.withheld.as_dict() if brief.withheld is not None else None,
         "warnings": warning_records(item),
         "files": files,
     }

@@ -1,16 +1,21 @@
-"""Fixed text and dates in the brief's language (en, ru, kk); dataset text as curated."""
+"""Fixed text and dates in the brief's language (en, ru, kk); dataset text translated where
+the dataset has a translation, and a brief in Russian or Kazakh wholly in that language."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import docx
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import build_briefs
+from briefgen.build import BuildOptions, build_briefs
 from briefgen.dates import long_date, partial_date
+from briefgen.errors import BriefgenError
 from briefgen.labels import CATALOGUES
+from briefgen.scaffold import init_workspace
 from conftest import BRIEFS
 
 
@@ -52,8 +57,6 @@ def test_russian_brief_has_russian_labels_and_dates_in_both_formats(tmp_path):
             assert ru[label] in text, label
         assert "2 марта 2026 г." in text and "16 марта 2026 г." in text
         assert "абзац 12" in text
-        # Quotes stay in the language they were published in.
-        assert "International humanitarian law is not optional." in text
         assert "Reference" not in text and "Contact officer" not in text
     assert "Страница 1 из 2" in pdf
     assert "Страница " in words and " из " in words  # around the PAGE and NUMPAGES fields
@@ -91,3 +94,96 @@ def test_kazakh_more_than_follows_vowel_harmony(number, kazakh):
     assert more_than(number, "kk") == kazakh
     assert more_than(number, "ru") == f"более {number}"
     assert more_than(number, "en") == f"more than {number}"
+
+
+# --- briefs wholly in one language ------------------------------------------------------
+
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[\s,.;:()]+[A-Za-z][A-Za-z'’-]*)+")
+
+
+def foreign_runs(text: str, allowed: list[str]) -> list[str]:
+    """Runs of two or more Latin-script words that are not part of ``allowed`` texts."""
+    flat = " ".join(" ".join(allowed).split())
+    return [run for run in LATIN_RUN.findall(" ".join(text.split())) if run not in flat]
+
+
+@pytest.mark.parametrize(
+    ("language", "unofficial", "original"),
+    [("ru", "неофициальный перевод", "Оригинал"), ("kk", "ресми емес аударма", "Түпнұсқа")],
+)
+def test_russian_and_kazakh_examples_are_wholly_in_their_language(
+    tmp_path, dataset, language, unofficial, original
+):
+    spec = BRIEFS / f"minister-hlm-2026-{language}.yaml"
+    report = build_briefs([spec], out_dir=tmp_path)
+    assert report.warnings == []  # every item it shows has a translation
+    pdf = text_of_pdf(tmp_path / f"{spec.stem}.pdf")
+    words = text_of_docx(tmp_path / f"{spec.stem}.docx")
+    quotes = [dataset.get(i) for i in ("vassilenko-respect-deficit", "milosevic-ihl-not-optional")]
+    source = dataset.get("astana-times-2025-10")
+    for text in (" ".join(pdf.split()), " ".join(words.split())):
+        for quote in quotes:
+            assert " ".join(quote.translations[language].text.split()) in text
+            # The endnote gives the speaker's own words.
+            assert f"{original}: «{' '.join(quote.text.split())}»" in text
+        assert text.count(unofficial) == len(quotes)
+        # English only in the endnotes: the source's title and publisher, the originals,
+        # and the contact officer's address.
+        allowed = [source.title, source.publisher, *(q.text for q in quotes)]
+        allowed.append("a.seitkali@example.org")
+        assert foreign_runs(text, allowed) == []
+    metadata = PdfReader(tmp_path / f"{spec.stem}.pdf").metadata
+    assert not re.search("[A-Za-z]", metadata["/Keywords"] + metadata["/Title"])
+    core = docx.Document(str(tmp_path / f"{spec.stem}.docx")).core_properties
+    assert core.language == language and not re.search("[A-Za-z]", core.keywords + core.title)
+
+
+def test_foreign_runs_finds_an_english_sentence():
+    """The check above can fail: an English sentence among Russian ones is found."""
+    text = "Казахстан поддерживает инициативу. The Geneva Conventions are not negotiable."
+    assert foreign_runs(text, ["The Astana Times"]) == ["The Geneva Conventions are not negotiable"]
+    assert foreign_runs(text, ["The Geneva Conventions are not negotiable"]) == []
+
+
+def test_an_item_without_a_translation_is_printed_as_curated_with_a_warning(
+    write_yaml, minimal_spec, tmp_path
+):
+    spec = minimal_spec.replace("marking: OFFICIAL", "marking: OFFICIAL\n    language: ru") + (
+        "      - heading: Курсы\n        select:\n          facts: {ids: [online-ihl-courses]}\n"
+    )
+    path = write_yaml(spec)
+    report = build_briefs([path], out_dir=tmp_path / "out")
+    assert [str(w) for w in report.warnings] == [
+        f"{path}:18:7: warning: sections[1].select.facts: 'online-ihl-courses' has no "
+        "translation into ru; it is printed in its original language (en); add one under its "
+        "translations: (briefgen data check lists what is missing)"
+    ]
+    assert "online IHL courses" in text_of_pdf(tmp_path / "out" / "test-brief.pdf")
+    with pytest.raises(BriefgenError, match="'online-ihl-courses' has no translation into ru"):
+        build_briefs([path], out_dir=tmp_path / "strict", options=BuildOptions(strict=True))
+    assert not (tmp_path / "strict").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("ru", "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ"), ("kk", "ҚЫЗМЕТ БАБЫНДА ПАЙДАЛАНУ ҮШІН")],
+)
+def test_a_kazakhstan_scheme_workspace_prints_its_marking_in_the_brief_language(
+    tmp_path, language, label
+):
+    init_workspace(tmp_path / "ws", "2026-03-02", markings="kazakhstan")
+    example = (BRIEFS / f"minister-hlm-2026-{language}.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "ws" / "briefs" / "note.yaml"
+    spec.write_text(example.replace("marking: OFFICIAL", "marking: ДСП"), encoding="utf-8")
+    out = tmp_path / "ws" / "build"
+    build_briefs([spec], out_dir=out, options=BuildOptions(edition="both"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["briefs"]
+    assert manifest[f"minister-hlm-2026-{language}"]["marking"] == "dsp"
+    # Its items are open information, so its releasable edition is too.
+    assert manifest[f"minister-hlm-2026-{language}-releasable"]["marking"] == "open"
+    reader = PdfReader(out / f"minister-hlm-2026-{language}.pdf")
+    for page in reader.pages:
+        assert page.extract_text().count(label) == 2  # top and bottom
+    word = docx.Document(str(out / f"minister-hlm-2026-{language}.docx"))
+    assert word.sections[0].header.paragraphs[0].text == label
+    assert "OFFICIAL" not in text_of_pdf(out / f"minister-hlm-2026-{language}.pdf")

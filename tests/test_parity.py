@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from briefgen.build import build_briefs, load_all
 from briefgen.labels import labels_for
 from briefgen.load_dataset import load_dataset
+from briefgen.markings import load_scheme
 from conftest import BRIEFS, EXAMPLE_SPECS
 
 QUOTE_MARKS = "\u201c\u201d«»"  # English and Russian/Kazakh quotation marks
@@ -151,16 +152,26 @@ def test_docx_quotes_appear_in_pdf(brief):
 
 
 def test_quotes_are_verbatim_from_the_dataset(brief):
+    """Word for word the dataset's quote, or its curated translation into the brief's
+    language; the speaker as the dataset names them in that language."""
     dataset = load_dataset()
-    by_text = {quote.text: quote for quote in dataset.items("quotes")}
+    language = brief.spec.language
+    by_text = {}
+    for quote in dataset.items("quotes"):
+        translated = quote.translations.get(language)
+        by_text[translated.text if translated else quote.text] = quote
     for text, attribution in quotes_in(brief.word):
         assert text in by_text, f"not verbatim from the dataset: {text!r}"
         speaker = dataset.get(by_text[text].speaker)
-        assert attribution.startswith(f"{speaker.name}, {speaker.role}")
+        name, role = speaker.name, speaker.role
+        if language in speaker.translations:
+            name = speaker.translations[language].name or name
+            role = speaker.translations[language].role or role
+        assert attribution.startswith(f"{name}, {role}")
 
 
 def test_marking_on_every_pdf_page_and_in_docx_header_and_footer(brief):
-    marking = brief.spec.marking
+    marking = load_scheme().label(brief.spec.marking, brief.spec.language)
     pages = len(brief.pdf.pages)
     for number, page in enumerate(brief.pdf.pages, start=1):
         top, bottom = page_bands(page)

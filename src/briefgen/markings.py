@@ -97,8 +97,13 @@ class MarkingScheme:
         return self.rank(level) > self.rank(other)
 
     def item_level(self, item) -> str:
-        """A dataset item's marking; an item that gives none has the scheme's default."""
-        return getattr(item, "marking", None) or self.content.items_default
+        """A dataset item's marking as a level id (it may be written as a label or short
+        form); an item that gives none has the scheme's default. A marking the scheme
+        does not have comes back as written: callers check ``in scheme.ids``."""
+        marking = getattr(item, "marking", None)
+        if marking is None:
+            return self.content.items_default
+        return self.resolve(marking) or marking
 
     def releasable(self, level: str) -> bool:
         return not self.above(level, self.content.release.highest)

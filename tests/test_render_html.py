@@ -100,7 +100,7 @@ def test_spec_and_dataset_text_is_escaped_not_markup():
 
 def test_marking_cannot_break_out_of_the_style_element():
     marking = 'SECRET"; } body { display: none } </style><script>alert(1)</script>'
-    html, root = render(sample_brief(marking=marking))
+    html, root = render(sample_brief(marking_label=marking))
     assert root.xpath("//script") == []
     style = root.find(".//style").text
     assert "display: none" not in style

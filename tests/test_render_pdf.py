@@ -197,7 +197,7 @@ def test_marking_at_top_and_bottom_of_every_page(long_pdf):
 
 def test_marking_with_odd_characters_prints_literally():
     marking = 'RESTRICTED "A" \\ {B}; <C>'
-    data, _ = pdf_of(sample_brief(marking=marking))
+    data, _ = pdf_of(sample_brief(marking_label=marking))
     page = PdfReader(io.BytesIO(data)).pages[0]
     top, bottom = page_bands(page)
     assert squash(marking) in squash(top)

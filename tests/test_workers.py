@@ -209,7 +209,7 @@ def test_a_workspace_font_is_in_every_pdf_of_a_parallel_build(tmp_path):
         path.stem for path in (tmp_path / "serial").glob("*.pdf")
         if FAMILY.replace(" ", "-") in pdf_fonts(path)
     ]  # fmt: skip
-    assert len(minister) == 5  # the briefs of the minister audience, editions included
+    assert len(minister) == 6  # the briefs of the minister audience, editions included
     for attempt in range(3):  # workers used to leave it out of one PDF in three
         out = tmp_path / f"parallel-{attempt}"
         build_briefs([workspace / "briefs"], out_dir=out, options=BuildOptions(jobs=2, **pdf_only))

@@ -23,6 +23,7 @@ from briefgen.workspace import (
     audience_settings,
     audiences,
     expand_spec_paths,
+    find_workspace,
     template_dirs,
 )
 
@@ -458,6 +459,7 @@ def each_brief(
     dataset = load_dataset(dataset_path)
     results: list[T] = []
     loaded, problems = _load(spec_paths, dataset)
+    report.warnings += stale_schemas(loaded, dataset_path)
     for item in loaded:  # the specs that loaded still get their templates checked
         # Checked once per spec, on everything the full edition shows.
         full = select_sections(item.spec, dataset)
@@ -487,6 +489,15 @@ def each_brief(
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # editions share a template
     return results
+
+
+def stale_schemas(loaded: list[LoadedSpec], dataset_path: Path | None) -> list[Problem]:
+    """Each workspace's copy of its spec schema, where it no longer matches (editors
+    would complete ids and audiences that are gone)."""
+    from briefgen.schema import out_of_date
+
+    workspaces = dict.fromkeys(find_workspace(item.path) for item in loaded)
+    return [found for ws in workspaces if (found := out_of_date(ws, dataset_path)) is not None]
 
 
 def nothing_withheld(item: LoadedSpec, release) -> list[Problem]:

@@ -36,6 +36,9 @@ audience_app = typer.Typer(
 )
 app.add_typer(audience_app, name="audience")
 
+SPEC_SCHEMA_FILE = "brief.schema.json"  # briefgen.schema's, without importing pydantic
+DATASET_SCHEMA_FILE = "dataset.schema.json"
+
 WorkspaceOption = Annotated[
     Path,
     typer.Option(
@@ -402,6 +405,40 @@ def family_of(host: str):
     import socket
 
     return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+@app.command()
+def schema(
+    workspace: WorkspaceOption = Path("."),
+    dataset: DatasetOption = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help=f"Where to write it; '-' for standard output. Default: the workspace's "
+            f"{SPEC_SCHEMA_FILE} (with --dataset-files, {DATASET_SCHEMA_FILE}).",
+        ),
+    ] = None,
+    dataset_files: Annotated[
+        bool,
+        typer.Option("--dataset-files", help="The schema of dataset files, for curators."),
+    ] = False,
+) -> None:
+    """Write a JSON Schema for briefing specs (or dataset files), for editors: with the
+    YAML language server they complete keys, audiences, markings and dataset ids, and
+    mark a typo before anything is run. Run it again when the dataset, the audiences or
+    the marking scheme change (a build says when the workspace's copy is out of date)."""
+    from briefgen.schema import dataset_schema, render, workspace_schema, write_schema
+
+    text = render(dataset_schema()) if dataset_files else workspace_schema(workspace, dataset)
+    if out == Path("-"):
+        typer.echo(text, nl=False)
+        return
+    path = out or workspace / (DATASET_SCHEMA_FILE if dataset_files else SPEC_SCHEMA_FILE)
+    write_schema(text, path)
+    typer.echo(f"wrote {path}")
 
 
 @app.command()

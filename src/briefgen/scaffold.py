@@ -146,6 +146,7 @@ def write_reference(folder: Path) -> Path:
 
 
 SAMPLE_BRIEF = """\
+{modeline}
 # A sample brief: build it with `briefgen build briefs/sample.yaml`, then make it yours.
 # README.md in this folder says where things are; `briefgen data list facts` shows
 # what you can select.
@@ -190,6 +191,9 @@ WORKSPACE_README = """\
   every audience and where it lives; `briefgen audience new NAME --from minister`
   copies one here to change.
 - `build/`: what briefgen writes (PDF, DOCX, manifest.json); safe to delete.
+- `brief.schema.json`: what a spec may hold, for your editor (VS Code with the
+  YAML extension completes keys, audiences and dataset ids from it); refresh it
+  with `briefgen schema` when the dataset or the audiences change.
 - `markings.yaml` (if there is one): the marking scheme briefs here are marked
   with; without it, briefgen's default (UNCLASSIFIED to TOP SECRET).
 """
@@ -200,6 +204,7 @@ def init_workspace(folder: Path, today: str, markings: str | None = None) -> lis
     a copy of that shipped marking scheme; return what was written (a README already
     there is kept)."""
     from briefgen.markings import load_scheme, shipped_schemes
+    from briefgen.schema import MODELINE, SPEC_SCHEMA_FILE, workspace_schema
 
     folder = Path(folder)
     schemes = shipped_schemes()
@@ -223,8 +228,13 @@ def init_workspace(folder: Path, today: str, markings: str | None = None) -> lis
         # The sample shows items of the scheme's default marking, so it is marked so.
         marking = load_scheme(folder).content.items_default
         sample = folder / "briefs" / "sample.yaml"
-        sample.write_text(SAMPLE_BRIEF.format(date=today, marking=marking), encoding="utf-8")
+        sample.write_text(
+            SAMPLE_BRIEF.format(date=today, marking=marking, modeline=MODELINE), encoding="utf-8"
+        )
         written.append(sample)
+        # Editors with the YAML language server complete and check specs against it.
+        (folder / SPEC_SCHEMA_FILE).write_text(workspace_schema(folder), encoding="utf-8")
+        written.append(folder / SPEC_SCHEMA_FILE)
         readme = folder / "README.md"
         if not readme.exists():
             readme.write_text(WORKSPACE_README, encoding="utf-8")

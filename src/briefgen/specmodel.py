@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -42,6 +43,21 @@ SectionKind = Literal[
 ]
 
 
+@dataclass(frozen=True)
+class Choices:
+    """Marks a value whose choices depend on the workspace or the dataset (``ids:facts``,
+    ``tags``, ``audiences``, ``markings``, ``cite``, ``routine``): validation checks them
+    through its context; :mod:`briefgen.schema` writes them into the JSON Schema, so an
+    editor completes them. The mark is all the JSON Schema needs from here."""
+
+    of: str
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["x-briefgen-choices"] = self.of
+        return schema
+
+
 def _dataset(info: ValidationInfo):
     return (info.context or {}).get("dataset")
 
@@ -62,7 +78,7 @@ def item_id(kind: str):
             f" (see: briefgen data list {kind})"
         )
 
-    return Annotated[str, AfterValidator(check)]
+    return Annotated[str, AfterValidator(check), Choices(f"ids:{kind}")]
 
 
 def check_tag(value: str, info: ValidationInfo) -> str:
@@ -94,7 +110,7 @@ def check_marking(value: str, info: ValidationInfo) -> str:
     return level
 
 
-Marking = Annotated[Text, AfterValidator(check_marking)]
+Marking = Annotated[Text, AfterValidator(check_marking), Choices("markings")]
 
 
 def routine_or_date(value: Any) -> Any:
@@ -116,8 +132,8 @@ def iso_date(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(iso_date)]
 
 
-Tag = Annotated[str, AfterValidator(check_tag)]
-Audience = Annotated[str, AfterValidator(check_audience)]
+Tag = Annotated[str, AfterValidator(check_tag), Choices("tags")]
+Audience = Annotated[str, AfterValidator(check_audience), Choices("audiences")]
 
 
 def selector_model(kind: str, **criteria: str) -> type[Strict]:
@@ -136,7 +152,10 @@ def selector_model(kind: str, **criteria: str) -> type[Strict]:
         "limit": (int | None, Field(default=None, ge=1, description="at most this many")),
     }
     for key, target in criteria.items():
-        fields[key] = (tuple[item_id(target), ...], Field(default=()))
+        fields[key] = (
+            tuple[item_id(target), ...],
+            Field(default=(), description=f"items that name any of these {target}"),
+        )
     return create_model(f"{kind.title()}Selector", __base__=Strict, **fields)
 
 
@@ -167,7 +186,10 @@ SELECTORS: dict[str, type[Strict]] = {
 Selection = create_model(
     "Selection",
     __base__=Strict,
-    **{kind: (model | None, None) for kind, model in SELECTORS.items()},
+    **{
+        kind: (model | None, Field(default=None, description=f"pick {kind}"))
+        for kind, model in SELECTORS.items()
+    },
 )
 
 
@@ -182,20 +204,27 @@ def any_item_id(value: str, info: ValidationInfo) -> str:
 
 
 class QuestionAnswer(Strict):
-    question: Text
-    answer: Text
-    cite: tuple[Annotated[str, AfterValidator(any_item_id)], ...] = Field(
+    question: Text = Field(description="the question as it may be asked")
+    answer: Text = Field(description="the answer, in your own words")
+    cite: tuple[Annotated[str, AfterValidator(any_item_id), Choices("cite")], ...] = Field(
         default=(), description="dataset items the answer rests on (endnotes)"
     )
 
 
 class Section(Strict):
-    heading: Text
-    kind: SectionKind = "other"
+    heading: Text = Field(description="the section's heading, as printed")
+    kind: SectionKind = Field(
+        default="other",
+        description="what the section is for: audiences place and style sections by kind",
+    )
     text: str | None = Field(default=None, description="paragraphs, separated by blank lines")
     points: tuple[Text, ...] = Field(default=(), description="bullet points")
-    select: Selection | None = None  # type: ignore[valid-type]
-    questions: tuple[QuestionAnswer, ...] = ()
+    select: Selection | None = Field(  # type: ignore[valid-type]
+        default=None, description="items picked from the dataset, by kind"
+    )
+    questions: tuple[QuestionAnswer, ...] = Field(
+        default=(), description="defensive Q&A: question, answer, cite"
+    )
     releasable: bool | None = Field(
         default=None,
         description="in a releasable edition? Default: yes, but for the kinds that hold "
@@ -205,37 +234,45 @@ class Section(Strict):
 
 
 class Contact(Strict):
-    name: Text
-    role: Text
-    phone: str | None = None
-    email: str | None = None
+    """The contact officer: name and role, e.g. {name: A. Seitkali, role: Desk Officer}."""
+
+    name: Text = Field(description="the contact officer's name")
+    role: Text = Field(description="their role, e.g. Desk Officer, IHL Unit")
+    phone: str | None = Field(default=None, description="left out of releasable editions")
+    email: str | None = Field(default=None, description="left out of releasable editions")
 
 
 class CriticalDate(Strict):
-    date: Date
-    reason: Text
+    date: Date = Field(description="when a decision is needed, YYYY-MM-DD")
+    reason: Text = Field(description="why by then")
 
 
 class Spec(Strict):
     id: Slug = Field(description="names the outputs: build/<id>.pdf; defaults to the file name")
-    title: Text
+    title: Text = Field(description="the brief's title")
     subject: str | None = Field(default=None, description="defaults to the title")
-    audience: Audience
-    date: Date
-    reference: Text
-    marking: Marking
-    language: Language = "en"
-    formats: tuple[Format, ...] = ("pdf", "docx")
+    audience: Audience = Field(description="who it is for: a folder of templates/")
+    date: Date = Field(description="the brief's date, YYYY-MM-DD")
+    reference: Text = Field(description="the brief's reference number")
+    marking: Marking = Field(description="a level of the workspace's marking scheme")
+    language: Language = Field(default="en", description="of the brief's fixed text and dates")
+    formats: tuple[Format, ...] = Field(default=("pdf", "docx"), description="what to write")
     edition: Edition = Field(
         default="full", description="releasable: only what is cleared; both: the two editions"
     )
     draft: bool = Field(default=False, description="a DRAFT watermark on every page")
-    page_budget: int | None = Field(default=None, ge=1)
-    addressee: Text = Field(alias="for")
-    department: Text = Field(alias="from")
+    page_budget: int | None = Field(
+        default=None, ge=1, description="pages it should fit in (default: the audience's)"
+    )
+    addressee: Text = Field(alias="for", description="who the brief is for")
+    department: Text = Field(alias="from", description="who it is from")
     contact: Contact
-    critical_date: Annotated[CriticalDate | None, BeforeValidator(routine_or_date)]
-    sections: tuple[Section, ...] = Field(min_length=1)
+    critical_date: Annotated[
+        CriticalDate | None, BeforeValidator(routine_or_date), Choices("routine")
+    ] = Field(description="'Routine', or date: and reason: beneath it")
+    sections: tuple[Section, ...] = Field(
+        min_length=1, description="in the order you want them (an audience may regroup them)"
+    )
 
 
 class AudienceSettings(Strict):

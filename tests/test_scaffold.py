@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import docx
 import pytest
 from docx.shared import Pt, RGBColor
@@ -34,7 +36,11 @@ def test_init_refuses_an_existing_workspace(workspace):
 def test_new_audience_copies_with_a_comment_on_top_of_each_file(workspace):
     written = new_audience(workspace, "committee", "press")
     names = sorted(path.name for path in written)
-    assert names == ["audience.yaml", "brief.html.j2", "reference.docx", "style.css"]
+    # and the workspace's schema, written again so that editors complete the new audience
+    assert names == ["audience.yaml", "brief.html.j2", "brief.schema.json", "reference.docx",
+                     "style.css"]  # fmt: skip
+    schema = json.loads((workspace / "brief.schema.json").read_text(encoding="utf-8"))
+    assert "committee" in schema["properties"]["audience"]["enum"]
     folder = workspace / "templates" / "committee"
     template = (folder / "brief.html.j2").read_text()
     assert template.startswith("{#- committee/brief.html.j2 (copied from press")

@@ -18,8 +18,8 @@ from jsonschema import Draft202012Validator
 
 from briefgen.build import check_briefs
 from briefgen.errors import BriefgenError
-from briefgen.schema import MODELINE, SPEC_SCHEMA_FILE, dataset_schema, workspace_schema
 from briefgen.scaffold import init_workspace
+from briefgen.schema import MODELINE, SPEC_SCHEMA_FILE, dataset_schema, workspace_schema
 from briefgen.workspace import DEFAULT_DATASET
 from conftest import EXAMPLE_SPECS, MINIMAL_SPEC, REPO
 

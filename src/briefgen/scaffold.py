@@ -98,7 +98,15 @@ def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
     if target.exists():
         raise BriefgenError(Problem("already exists; choose another name or edit it", target))
     try:
-        return copy_audience(dirs, base, name, target)
+        written = copy_audience(dirs, base, name, target)
+        # The workspace's schema lists its audiences: the new one completes at once.
+        from briefgen.schema import SPEC_SCHEMA_FILE, workspace_schema
+
+        schema = Path(workspace) / SPEC_SCHEMA_FILE
+        if schema.is_file():
+            schema.write_text(workspace_schema(Path(workspace)), encoding="utf-8")
+            written.append(schema)
+        return written
     except OSError as exc:
         raise BriefgenError(
             Problem(f"cannot write: {exc.strerror}", exc.filename or target)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from briefgen.build import load_all
 from briefgen.compose import compose_brief, split_paragraphs
 from briefgen.dates import long_date, partial_date
@@ -54,7 +56,28 @@ def test_event_without_date_says_so(dataset, write_yaml, minimal_spec):
     brief = compose_brief(loaded.spec, select_sections(loaded.spec, dataset), dataset)
     when = {event.id: event.when for event in brief.sections[1].events}
     assert when == {
-        "astana-conference-2025": "7 October 2025",
+        "astana-conference-2025": "7 October 2025 (year inferred)",  # the article says "Oct. 7"
         "unga-call-for-action": "date not given in the source",
         "high-level-meeting-2026": "2026",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "endnote"),
+    [
+        ("en", "October 2025 (month and year inferred), paragraph 2"),
+        ("ru", "октябрь 2025 г. (месяц и год установлены по косвенным данным), абзац 2"),
+    ],
+)
+def test_an_inferred_source_date_says_so_in_every_endnote(
+    write_yaml, minimal_spec, dataset, language, endnote
+):
+    spec = minimal_spec.replace("marking: OFFICIAL", f"marking: OFFICIAL\n    language: {language}")
+    spec += (
+        "      - heading: Facts\n        select:\n"
+        "          facts: {ids: [conference-held-in-astana]}\n"
+    )
+    (loaded,) = load_all([write_yaml(spec)])
+    brief = compose_brief(loaded.spec, select_sections(loaded.spec, dataset), dataset)
+    (fact,) = brief.sections[1].facts
+    assert fact.citation.text.replace("\u202f", " ").endswith(endnote)

@@ -165,7 +165,7 @@ def citation(item: Any, context: Context, original: str | None = None) -> doc.Ci
     labels = context.labels
     source = context.dataset.get(item.source)
     paragraph = labels["paragraph_n"].format(n=item.paragraph)
-    when = partial_date(source.date, context.language)
+    when = dated(source.date, source.date_inferred, context)
     text = f"{source.publisher}, {quoted(source.title, context)}, {when}, {paragraph}"
     if original is not None:
         text += f". {labels['original_wording']}: {quoted(original, context)}"
@@ -242,7 +242,22 @@ def event_date(event: Event, context: Context) -> str:
     """The date with exactly the precision the dataset has."""
     if event.date is None:
         return context.labels["date_not_given"]
-    return partial_date(event.date, context.language)
+    return dated(event.date, event.date_inferred, context)
+
+
+def dated(value: str, inferred: tuple[str, ...], context: Context) -> str:
+    """A date as the dataset gives it, saying which of its parts are inferred (the
+    source does not print them): officials must not repeat an inference as fact."""
+    text = partial_date(value, context.language)
+    if not inferred:
+        return text
+    if set(inferred) == {"year"}:
+        key = "inferred_year"
+    elif set(inferred) <= {"year", "month"}:
+        key = "inferred_month_year"
+    else:
+        key = "inferred_date"
+    return f"{text} ({context.labels[key]})"
 
 
 def keywords(sections: tuple[doc.Section, ...], context: Context) -> tuple[str, ...]:

@@ -12,7 +12,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # ids, tags, audience names
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -80,6 +88,13 @@ def translated_fields(translation: type[Translation]) -> tuple[str, ...]:
     return tuple(name for name in translation.model_fields if name not in Translation.model_fields)
 
 
+DatePart = Literal["year", "month", "day"]
+INFERRED_DATE_DESCRIPTION = (
+    "the parts of the date the source does not print but that were inferred (say how in "
+    "the note); briefs print them marked as inferred"
+)
+
+
 class Sourced(Strict):
     """An item tied to a place in a source."""
 
@@ -91,6 +106,21 @@ class Sourced(Strict):
         default=None, description="handling marking (a level of the workspace's scheme)"
     )
     releasable: bool = Field(default=True, description="cleared for a releasable edition")
+    inferred: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="what of this item is an inference, not what the source says: "
+        "field → how it was inferred (e.g. event: two paragraphs taken as one meeting)",
+    )
+
+    @model_validator(mode="after")
+    def inferred_names_fields(self):
+        unknown = sorted(set(self.inferred) - set(type(self).model_fields))
+        if unknown:
+            raise ValueError(
+                f"inferred: {', '.join(unknown)} is not a field of this item "
+                f"(fields: {', '.join(type(self).model_fields)})"
+            )
+        return self
 
 
 class Source(Strict):
@@ -102,6 +132,7 @@ class Source(Strict):
     language: Text
     file: Text = Field(description="text of the source, relative to the dataset folder")
     note: str | None = None
+    date_inferred: tuple[DatePart, ...] = Field(default=(), description=INFERRED_DATE_DESCRIPTION)
 
 
 class Event(Sourced):
@@ -111,6 +142,7 @@ class Event(Sourced):
         default=None, description="None where the source gives no date"
     )
     date_note: str | None = None
+    date_inferred: tuple[DatePart, ...] = Field(default=(), description=INFERRED_DATE_DESCRIPTION)
     organisations: tuple[Slug, ...] = ()
     translations: dict[Language, EventTranslation] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
@@ -122,6 +154,9 @@ class Organisation(Sourced):
     short: str | None = None
     kind: Text
     state: Slug | None = None
+    name_note: str | None = Field(
+        default=None, description="for curators: where the name comes from (not printed)"
+    )
     translations: dict[Language, NameTranslation] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from briefgen.build import load_all
-from briefgen.compose import compose_brief, split_paragraphs
+from briefgen.compose import compose_brief
 from briefgen.dates import long_date, partial_date
 from briefgen.selection import select_sections
+from briefgen.specmodel import paragraphs_of
 from conftest import BRIEFS
 
 
@@ -21,8 +22,8 @@ def test_partial_dates_keep_precision():
 
 
 def test_paragraphs_split_on_blank_lines():
-    assert split_paragraphs("One\nline.\n\n  Two.\n") == ("One line.", "Two.")
-    assert split_paragraphs(None) == ()
+    assert paragraphs_of("One\nline.\n\n  Two.\n") == ["One line.", "Two."]
+    assert paragraphs_of(["Given as a list."]) == ["Given as a list."]
 
 
 def test_minister_brief_composes(dataset):

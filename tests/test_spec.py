@@ -153,7 +153,7 @@ def test_yaml_1_1_words_stay_text(write_yaml, minimal_spec, dataset):
     )
     loaded = load_spec(write_yaml(spec), dataset, AUDIENCES)
     assert loaded.spec.reference == "NO"
-    assert loaded.spec.sections[0].text == "12:30"
+    assert [words.text for words in loaded.spec.sections[0].text] == ["12:30"]
 
 
 def test_unknown_tag_speaker_and_wrong_kind(write_yaml, minimal_spec, dataset):

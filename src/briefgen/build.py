@@ -449,7 +449,7 @@ def each_brief(
 ) -> list[T]:
     """Select, compose and run ``step`` on every edition of every brief; raise all their
     problems at once."""
-    from briefgen.checks import empty_selections, marking_too_low, untranslated
+    from briefgen.checks import empty_selections, marking_too_low, uncited_numbers, untranslated
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
     from briefgen.release import plan_release
@@ -467,10 +467,12 @@ def each_brief(
         report.warnings += empty_selections(item, full)
         report.warnings += untranslated(item, full, dataset)
         try:  # a typo in the audience's audience.yaml is found by validate too
-            audience_settings(template_dirs(item.path), item.spec.audience)
+            settings = audience_settings(template_dirs(item.path), item.spec.audience)
         except BriefgenError as exc:
             problems += exc.problems
             continue
+        if options.strict or settings.cite_numbers:
+            report.warnings += uncited_numbers(item)
         draft = options.draft or item.spec.draft
         for edition in editions(item.spec, options):
             if edition == "full":

@@ -8,6 +8,8 @@ that do not fit on page 1).
 
 from __future__ import annotations
 
+import re
+
 from briefgen.errors import did_you_mean
 from briefgen.load_spec import LoadedSpec
 from briefgen.selection import Selections, shown_items
@@ -117,3 +119,35 @@ def first_page_spill(item: LoadedSpec, output_id: str, spilled: bool) -> list:
             severity="warning",
         )
     ]
+
+
+# A number in the author's own words: a count, a share, an amount. Years (1900-2099)
+# are dates, not claims to source.
+NUMBER = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*%?(?![\w-])")
+YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def uncited_numbers(item: LoadedSpec) -> list:
+    """Warnings for numbers in the author's paragraphs, points and answers that cite
+    nothing: officials repeat figures, so each should say where it comes from."""
+    warnings = []
+    for index, section in enumerate(item.spec.sections):
+        own = [(("text", n), words.text, words.cite) for n, words in enumerate(section.text)]
+        own += [(("points", n), words.text, words.cite) for n, words in enumerate(section.points)]
+        own += [
+            (("questions", n, "answer"), qa.answer, qa.cite)
+            for n, qa in enumerate(section.questions)
+        ]
+        for where, text, cite in own:
+            numbers = [n for n in NUMBER.findall(text) if not YEAR.match(n)]
+            if numbers and not cite:
+                warnings.append(
+                    item.doc.problem(
+                        ("sections", index, *where),
+                        f"'{numbers[0]}' is a number in your own words that cites nothing; "
+                        "give it cite: [ids] (see briefgen data list facts), or leave the "
+                        "number out",
+                        severity="warning",
+                    )
+                )
+    return warnings

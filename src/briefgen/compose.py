@@ -24,7 +24,6 @@ from briefgen.load_dataset import Dataset
 from briefgen.markings import MarkingScheme, load_scheme
 from briefgen.release import Release
 from briefgen.selection import Selections, chart_items, in_edition
-from briefgen.sources import split_blocks
 from briefgen.specmodel import Spec
 
 
@@ -97,8 +96,8 @@ def compose_section(section: Any, picked: dict[str, tuple], context: Context) ->
     return doc.Section(
         heading=section.heading,
         kind=section.kind,
-        paragraphs=split_paragraphs(section.text),
-        points=section.points,
+        paragraphs=tuple(w for p in section.text if (w := own_words(p, context)) is not None),
+        points=tuple(w for p in section.points if (w := own_words(p, context)) is not None),
         questions=tuple(
             answer for q in section.questions if (answer := question(q, context)) is not None
         ),
@@ -107,14 +106,23 @@ def compose_section(section: Any, picked: dict[str, tuple], context: Context) ->
     )
 
 
+def own_words(words: Any, context: Context) -> doc.OwnWords | None:
+    """A paragraph or point of the author's, with endnotes for what it cites; None in a
+    releasable edition when it rests on what is not cleared (as a Q&A answer is)."""
+    cited = [context.dataset.get(item_id) for item_id in words.cite]
+    if not all(in_edition(item, context.edition, context.dataset) for item in cited):
+        return None
+    return doc.OwnWords(words.text, tuple(entry(item, context) for item in cited))
+
+
 def question(spec_question: Any, context: Context) -> doc.QuestionAnswer | None:
     """The Q&A, or None in a releasable edition when an answer rests on what is not cleared."""
     cited = [context.dataset.get(item_id) for item_id in spec_question.cite]
     if not all(in_edition(item, context.edition, context.dataset) for item in cited):
         return None
     return doc.QuestionAnswer(
-        question=spec_question.question,
-        answer=spec_question.answer,
+        question=" ".join(spec_question.question.split()),
+        answer=" ".join(spec_question.answer.split()),  # a folded answer ends in a newline
         cites=tuple(entry(item, context) for item in cited),
     )
 
@@ -151,13 +159,6 @@ def supporting_states(context: Context) -> doc.Chart:
 
 
 CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
-
-
-def split_paragraphs(text: str | None) -> tuple[str, ...]:
-    """Blank lines separate paragraphs; single line breaks are just spaces."""
-    if not text:
-        return ()
-    return tuple(" ".join(block.split()) for block in split_blocks(text))
 
 
 def citation(item: Any, context: Context, original: str | None = None) -> doc.Citation:

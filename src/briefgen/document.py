@@ -107,11 +107,27 @@ class Chart:
         return tuple(by_place.values())
 
 
+class OwnWords(str):
+    """A paragraph or point in the author's own words. It prints as its text (so a
+    template written for plain text still works); ``cites`` holds the entries of the
+    dataset items it rests on, for endnotes."""
+
+    cites: tuple[Entry, ...]
+
+    def __new__(cls, text: str, cites: tuple[Entry, ...] = ()) -> OwnWords:
+        words = super().__new__(cls, text)
+        words.cites = tuple(cites)
+        return words
+
+    def __repr__(self) -> str:  # what the build cache hashes: the cites count
+        return f"OwnWords({str.__repr__(self)}, {self.cites!r})"
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
     kind: str
-    paragraphs: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()  # each an OwnWords when composed from a spec
     points: tuple[str, ...] = ()
     facts: tuple[FactEntry, ...] = ()
     quotes: tuple[QuoteEntry, ...] = ()

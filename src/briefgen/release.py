@@ -93,10 +93,12 @@ def withheld_items(
         for kind, items in full[index].items():
             cleared = {item.id for item in releasable[index].get(kind, ())}
             ids.update((item.id, None) for item in items if item.id not in cleared)
-        for question in section.questions:
+        for cite in [q.cite for q in section.questions] + [w.cite for w in section.text] + [
+            w.cite for w in section.points
+        ]:
             ids.update(
                 (item_id, None)
-                for item_id in question.cite
+                for item_id in cite
                 if not in_edition(dataset.get(item_id), "releasable", dataset)
             )
         ids.update(

@@ -59,11 +59,16 @@ def shown_items(spec: Any, selections: Selections, dataset: Dataset, kept=None):
         if kept is not None and not kept[index]:
             continue
         found = [(("select", kind), thing) for kind, things in picked.items() for thing in things]
+        # What the author's answers, paragraphs and points cite; in a releasable
+        # edition, only those whose every citation is cleared are shown at all.
+        cited = [("questions", q, question.cite) for q, question in enumerate(section.questions)]
+        cited += [("text", p, words.cite) for p, words in enumerate(section.text)]
+        cited += [("points", p, words.cite) for p, words in enumerate(section.points)]
         found += [
-            (("questions", q, "cite", c), dataset.get(item_id))
-            for q, question in enumerate(section.questions)
-            if all(in_edition(dataset.get(i), edition, dataset) for i in question.cite)
-            for c, item_id in enumerate(question.cite)
+            ((key, n, "cite", c), dataset.get(item_id))
+            for key, n, cite in cited
+            if all(in_edition(dataset.get(i), edition, dataset) for i in cite)
+            for c, item_id in enumerate(cite)
         ]
         found += [
             (("charts", c), thing)

@@ -23,6 +23,7 @@ from pydantic import (
 
 from briefgen.datamodel import Language, Slug, Strict, Text, singular
 from briefgen.errors import did_you_mean
+from briefgen.sources import split_blocks
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Format = Literal["pdf", "docx"]
@@ -203,10 +204,47 @@ def any_item_id(value: str, info: ValidationInfo) -> str:
     )
 
 
+CiteId = Annotated[str, AfterValidator(any_item_id), Choices("cite")]
+
+
+class CitedText(Strict):
+    """A paragraph or point in the author's own words, and what it rests on."""
+
+    text: Text = Field(description="your own words")
+    cite: tuple[CiteId, ...] = Field(
+        default=(), description="dataset items it rests on (endnotes), e.g. [six-founding-states]"
+    )
+
+
+def own_words(value: Any) -> Any:
+    """A point or paragraph is text, or ``{text: ..., cite: [ids]}``. A line with ': ' in
+    it that YAML read as a mapping is the commonest slip: say how to write it."""
+    if isinstance(value, str):
+        return {"text": value}
+    if isinstance(value, dict) and len(value) == 1 and not {"text", "cite"} & set(value):
+        key = next(iter(value))
+        raise ValueError(
+            f"this line has ': ' after '{key}', so YAML read it as a key and a value; put "
+            f"the whole line in quotes, e.g. - \"{key}: ...\" (or give text: and cite:)"
+        )
+    return value
+
+
+OwnWords = Annotated[CitedText, BeforeValidator(own_words, json_schema_input_type=Text | CitedText)]
+
+
+def paragraphs_of(value: Any) -> Any:
+    """``text:`` is paragraphs separated by blank lines, or a list of them (each text, or
+    text with cite)."""
+    if isinstance(value, str):
+        return [" ".join(block.split()) for block in split_blocks(value)]
+    return value
+
+
 class QuestionAnswer(Strict):
     question: Text = Field(description="the question as it may be asked")
     answer: Text = Field(description="the answer, in your own words")
-    cite: tuple[Annotated[str, AfterValidator(any_item_id), Choices("cite")], ...] = Field(
+    cite: tuple[CiteId, ...] = Field(
         default=(), description="dataset items the answer rests on (endnotes)"
     )
 
@@ -217,8 +255,17 @@ class Section(Strict):
         default="other",
         description="what the section is for: audiences place and style sections by kind",
     )
-    text: str | None = Field(default=None, description="paragraphs, separated by blank lines")
-    points: tuple[Text, ...] = Field(default=(), description="bullet points")
+    text: Annotated[
+        tuple[OwnWords, ...],
+        BeforeValidator(paragraphs_of, json_schema_input_type=str | list[Text | CitedText]),
+    ] = Field(
+        default=(),
+        description="paragraphs, separated by blank lines; or a list of them, each text or "
+        "{text, cite}",
+    )
+    points: tuple[OwnWords, ...] = Field(
+        default=(), description="bullet points: each text, or {text, cite: [ids]}"
+    )
     select: Selection | None = Field(  # type: ignore[valid-type]
         default=None, description="items picked from the dataset, by kind"
     )
@@ -280,3 +327,8 @@ class AudienceSettings(Strict):
 
     description: str = ""
     page_budget: int | None = Field(default=None, ge=1, description="for specs that set none")
+    cite_numbers: bool = Field(
+        default=False,
+        description="warn of a number in the author's own words that cites nothing "
+        "(always with --strict)",
+    )

@@ -49,7 +49,14 @@ def test_new_audience_copies_with_a_comment_on_top_of_each_file(workspace):
     assert (folder / "audience.yaml").read_text().startswith("# committee/audience.yaml")
     rows = {row.name: row for row in list_audiences(workspace)}
     assert not rows["committee"].builtin and rows["press"].builtin
-    assert rows["committee"].description == rows["press"].description
+    # Its own description, not its base's: two alike in `audience list` would confuse.
+    assert rows["committee"].description == (
+        "Copied from press; describe it in templates/committee/audience.yaml."
+    )
+    new_audience(workspace, "panel", "press", description='A panel: "quoted" words')
+    assert {row.name: row for row in list_audiences(workspace)}["panel"].description == (
+        'A panel: "quoted" words'
+    )
 
 
 @pytest.mark.parametrize(

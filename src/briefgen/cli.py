@@ -117,9 +117,17 @@ def build(
             "Repeat for several. Default: the formats each spec names.",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", metavar="DIR")] = Path(
-        "build"
-    ),
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder. Default: the build/ folder of the specs' workspace (the "
+            "folder holding their briefs/), where `briefgen serve` looks; ./build when the "
+            "specs come from several workspaces.",
+            metavar="DIR",
+        ),
+    ] = None,
     edition: Annotated[
         Optional[EditionChoice],  # noqa: UP045
         typer.Option(
@@ -186,6 +194,7 @@ def build(
     """
     from briefgen.build import BuildOptions
 
+    out = out or default_out_dir(specs)
     options = BuildOptions(
         formats=tuple(choice.value for choice in format) if format else None,
         edition=edition.value if edition else None,
@@ -213,6 +222,24 @@ def build(
             typer.echo(f"{exc.summary or 'build failed'}; waiting for changes.", err=True)
 
     watch_inputs(specs, dataset, out, build_round, lambda text: typer.echo(text, err=True))
+
+
+def default_out_dir(specs: list[Path]) -> Path:
+    """The workspace's build/ (as the portal's), said when it is not ./build."""
+    from briefgen.workspace import expand_spec_paths, find_workspace
+
+    workspaces = {find_workspace(path) for path in expand_spec_paths(list(specs))}
+    if len(workspaces) != 1:
+        return Path("build")
+    out = workspaces.pop() / "build"
+    if out == Path("build").resolve():
+        return Path("build")
+    try:
+        out = out.relative_to(Path.cwd())
+    except ValueError:
+        pass  # outside the current folder: the full path
+    typer.echo(f"writing to {out}/ (the workspace's; --out DIR to choose)", err=True)
+    return out
 
 
 def build_and_show(
@@ -293,15 +320,26 @@ def data_check(
     report(warnings)
 
 
+def list_kind(value: str) -> str:
+    """A kind of item, in any case; a near miss ('fact') is told the word it meant."""
+    from briefgen.errors import did_you_mean
+
+    kinds = [kind.value for kind in ListKind]
+    if value.lower() in kinds:
+        return value.lower()
+    choices = ", ".join(f"'{kind}'" for kind in kinds)
+    raise typer.BadParameter(f"'{value}' is not one of {choices}{did_you_mean(value, kinds)}")
+
+
 @data_app.command("list")
 def data_list(
     kind: Annotated[
-        ListKind,
+        str,
         typer.Argument(
-            help="What to list.",
-            case_sensitive=False,
+            help=f"What to list: {', '.join(kind.value for kind in ListKind)}.",
             metavar="KIND",
             show_default=False,
+            callback=list_kind,
         ),
     ],
     tag: Annotated[
@@ -318,7 +356,7 @@ def data_list(
     """Show dataset items so a spec author can find their ids."""
     from briefgen.listing import print_items
 
-    print_items(kind.value, tags=tag or [], as_json=as_json, dataset_path=dataset)
+    print_items(kind, tags=tag or [], as_json=as_json, dataset_path=dataset)
 
 
 @audience_app.command("list")
@@ -339,12 +377,21 @@ def audience_new(
     base: Annotated[
         str, typer.Option("--from", help="The audience to start from.", metavar="AUDIENCE")
     ] = "minister",
+    description: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--description",
+            metavar="TEXT",
+            help="What the audience is for, as `audience list` shows it. Default: says it "
+            "is a copy, until you describe it in its audience.yaml.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Copy an audience into the workspace's templates/NAME/ to change it."""
     from briefgen.scaffold import new_audience
 
-    for path in new_audience(workspace, name, base):
+    for path in new_audience(workspace, name, base, description):
         typer.echo(f"wrote {path}")
     typer.echo(f"Set 'audience: {name}' in a spec to use it.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ def print_items(
     kind: str, *, tags: list[str], as_json: bool, dataset_path: Path | None = None
 ) -> None:
     dataset = load_dataset(dataset_path)
-    console = Console()
+    # Through a pipe nothing is wrapped: an id broken across lines cannot be copied.
+    piped = not sys.stdout.isatty()
+    console = Console(soft_wrap=piped, width=1000 if piped else None)
     if tags and kind in ("tags", "sources"):
         raise BriefgenError(f"{kind} have no tags; list them without --tag")
     if kind == "tags":

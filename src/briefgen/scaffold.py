@@ -7,6 +7,7 @@ copy then overrides the built-in files of that name, file by file.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,9 @@ def description(dirs: list[Path], name: str) -> str:
 RESERVED = {"base"}  # the shared layout every audience extends
 
 
-def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
+def new_audience(
+    workspace: Path, name: str, base: str, description: str | None = None
+) -> list[Path]:
     """Copy audience ``base`` into ``<workspace>/templates/<name>/``; return the files written.
 
     Each file is taken where the lookup finds it (the workspace's own override
@@ -99,6 +102,8 @@ def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
         raise BriefgenError(Problem("already exists; choose another name or edit it", target))
     try:
         written = copy_audience(dirs, base, name, target)
+        describe_audience(target / AUDIENCE_SETTINGS, description or f"Copied from {base}; "
+                          f"describe it in templates/{name}/{AUDIENCE_SETTINGS}.")  # fmt: skip
         # The workspace's schema lists its audiences: the new one completes at once.
         from briefgen.schema import SPEC_SCHEMA_FILE, workspace_schema
 
@@ -111,6 +116,17 @@ def new_audience(workspace: Path, name: str, base: str) -> list[Path]:
         raise BriefgenError(
             Problem(f"cannot write: {exc.strerror}", exc.filename or target)
         ) from None
+
+
+def describe_audience(settings: Path, description: str) -> None:
+    """The copy's own description, not its base's (``audience list`` would show two alike)."""
+    text = settings.read_text(encoding="utf-8")
+    line = f"description: {json.dumps(description, ensure_ascii=False)}"
+    if re.search(r"^description:.*$", text, flags=re.M):
+        text = re.sub(r"^description:.*$", lambda _: line, text, count=1, flags=re.M)
+    else:
+        text += f"{line}\n"
+    settings.write_text(text, encoding="utf-8")
 
 
 def copy_audience(dirs: list[Path], base: str, name: str, target: Path) -> list[Path]:

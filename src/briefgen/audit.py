@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from briefgen.db import Database
 from briefgen.db.tables import Record, now
+
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,15 @@ class Entry:
         }
 
     def line(self) -> str:
+        """One line for a terminal, control characters escaped (a brief id in a URL is
+        whatever a client sent)."""
         detail = " ".join(f"{key}={value}" for key, value in self.detail.items())
-        return "  ".join(
+        return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", "  ".join(
             part for part in (
                 self.at.strftime("%Y-%m-%d %H:%M:%S") + "Z", self.account or "-",
                 self.address or "-", self.action, self.object or "-", self.outcome, detail,
             ) if part
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 def record(

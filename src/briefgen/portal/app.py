@@ -182,16 +182,18 @@ def create_app(
                 return brief
         raise HTTPException(404, "no such brief")
 
-    def may_build(viewer: Viewer) -> None:
+    def may_build(viewer: Viewer, brief: BriefInfo | None = None) -> None:
         if not viewer.may_build:
             raise HTTPException(403, "only editors and administrators build briefs")
+        if brief is not None and brief.clash:
+            raise HTTPException(409, brief.problems[0])
 
     def brief_model(brief: BriefInfo, building: dict[str, JobModel]) -> BriefModel:
         job = building.get(brief.spec)
         files = [FileModel(**asdict(f), url=f"/download/{brief.id}/{f.format}")
                  for f in brief.files]  # fmt: skip
         preview = f"/preview/{brief.id}.png" if brief.file("pdf") else None
-        fields = {k: v for k, v in asdict(brief).items() if k != "levels"}
+        fields = {k: v for k, v in asdict(brief).items() if k not in ("levels", "clash")}
         fields["problems"] = [hide_folders(p, root) for p in brief.problems]
         return BriefModel(**{**fields, "files": files}, building=job.id if job else None,
                           preview_url=preview)  # fmt: skip
@@ -255,7 +257,7 @@ def create_app(
     def build_button(request: Request, brief_id: str, force: bool = False, back: str = "/",
                      viewer: Viewer = person) -> RedirectResponse:  # fmt: skip
         brief = find(viewer, brief_id)
-        may_build(viewer)
+        may_build(viewer, brief)
         builds.request([brief.spec], force=force)
         record(request, viewer, "build", "queued", object=brief_id, force=force)
         return RedirectResponse(same_site(back), status_code=303)
@@ -264,7 +266,8 @@ def create_app(
     def build_stale_button(request: Request, back: str = "/",
                            viewer: Viewer = person) -> RedirectResponse:  # fmt: skip
         may_build(viewer)
-        stale = list(dict.fromkeys(b.spec for b in catalogue(viewer) if b.state == STALE))
+        stale = list(dict.fromkeys(b.spec for b in catalogue(viewer)
+                                   if b.state == STALE and not b.clash))  # fmt: skip
         builds.request(stale)
         record(request, viewer, "build", "queued", object="stale briefs", specs=len(stale))
         return RedirectResponse(same_site(back), status_code=303)
@@ -357,7 +360,7 @@ def create_app(
         """Queue a build of the brief's spec (both editions); returns the job. A brief
         already queued or building returns the job that has it. Editors and admins only."""
         brief = find(viewer, brief_id)
-        may_build(viewer)
+        may_build(viewer, brief)
         job = builds.request([brief.spec], force=force)
         record(request, viewer, "build", "queued", object=brief_id, force=force)
         return job_model(job, viewer)
@@ -367,7 +370,8 @@ def create_app(
                         viewer: Viewer = person) -> StateChange:  # fmt: skip
         """Queue a build of every stale brief (202); 200 with no job when none is stale."""
         may_build(viewer)
-        stale = list(dict.fromkeys(b.spec for b in catalogue(viewer) if b.state == STALE))
+        stale = list(dict.fromkeys(b.spec for b in catalogue(viewer)
+                                   if b.state == STALE and not b.clash))  # fmt: skip
         job = builds.request(stale)
         response.status_code = 202 if job else 200
         if job:

@@ -73,6 +73,7 @@ class BriefInfo:
     # Every marking known for it (the spec's, the built files'): who may see it is
     # decided on these, never on ``marking`` alone (see briefgen.portal.visibility).
     levels: tuple[str, ...] = ()
+    clash: bool = False  # another spec gives the same id: not to be built by the id
 
     @property
     def built(self) -> str | None:
@@ -126,7 +127,8 @@ def one_per_id(briefs: list[BriefInfo]) -> list[BriefInfo]:
             problem = (f"{' and '.join(specs)} both have id '{brief.id}': "
                        "give each spec an id of its own")  # fmt: skip
             levels = tuple(level for claim in claims for level in claim.levels)
-            kept.append(replace(brief, state=FAILED, problems=[problem], levels=levels))
+            kept.append(replace(brief, state=FAILED, problems=[problem], levels=levels,
+                                clash=True))  # fmt: skip
     return kept
 
 

@@ -91,7 +91,15 @@ def stop_descendants(deadline_seconds: float = 20) -> None:
     """Stop every process this one started, and theirs (a build's fork server and
     workers), until none is left: a build thread may start another meanwhile."""
     deadline = time.monotonic() + deadline_seconds
-    while (children := descendants(os.getpid())) and time.monotonic() < deadline:
+    # multiprocessing's resource tracker ends by itself when we do (its pipe closes), and
+    # then frees what the killed workers held; killed, it would complain instead.
+    tracker = getattr(
+        sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None
+    )
+    spare = {getattr(tracker, "_pid", None)}
+    while (
+        children := [pid for pid in descendants(os.getpid()) if pid not in spare]
+    ) and time.monotonic() < deadline:
         for pid in reversed(children):  # the deepest first
             try:
                 os.kill(pid, signal.SIGKILL)

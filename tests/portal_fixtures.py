@@ -17,7 +17,17 @@ from pathlib import Path
 
 import pytest
 
-PG_BIN = Path(os.environ.get("BRIEFGEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def postgres_bin() -> Path:
+    """Debian's PostgreSQL programs (15 on Debian 12; the newest there is, elsewhere)."""
+    if os.environ.get("BRIEFGEN_PG_BIN"):
+        return Path(os.environ["BRIEFGEN_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+                   key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0)  # fmt: skip
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = postgres_bin()
 PASSWORD = "correct horse battery staple"
 BACK_ENDS = ["sqlite", "postgresql"]
 

@@ -22,9 +22,9 @@ def postgres_bin() -> Path:
     """Debian's PostgreSQL programs (15 on Debian 12; the newest there is, elsewhere)."""
     if os.environ.get("BRIEFGEN_PG_BIN"):
         return Path(os.environ["BRIEFGEN_PG_BIN"])
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-                   key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0)  # fmt: skip
-    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+    versions = [path.parent.parent for path in Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")]
+    found = sorted((int(v.name), v) for v in versions if v.name.isdigit())
+    return found[-1][1] / "bin" if found else Path("/usr/lib/postgresql/15/bin")
 
 
 PG_BIN = postgres_bin()

@@ -133,14 +133,12 @@ def create_app(
     session_lifetime: dt.timedelta = dt.timedelta(hours=10),
     session_idle: dt.timedelta = dt.timedelta(minutes=30),
     throttle: tuple[int, int, dt.timedelta] = (5, 20, dt.timedelta(minutes=15)),
-    sso=None,
 ) -> FastAPI:
     """The portal for ``workspace``. ``allowed_hosts``: the names it may be reached by
     (default: loopback only), which keeps other web sites from reading it through a
     name that resolves to 127.0.0.1 (DNS rebinding). ``database``: its URL (default:
     ``BRIEFGEN_DATABASE_URL``, else the workspace's SQLite file). ``throttle``: failed
-    sign-ins allowed per name and per address within a time. ``sso``: an
-    :class:`briefgen.portal.oidc.SingleSignOn`, for sign-in through an OpenID provider."""
+    sign-ins allowed per name and per address within a time."""
     root = Path(workspace).resolve()
     space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
     builds = Builds(space)
@@ -167,9 +165,7 @@ def create_app(
     def render(template: str, **context) -> str:
         return PAGE.get_template(template).render(**context)
 
-    app.include_router(login_routes(guard, render, same_site, sso.name if sso else None))
-    if sso is not None:
-        app.include_router(sso.routes(guard, same_site))
+    app.include_router(login_routes(guard, render, same_site, None))  # None: no single sign-on
     person = Depends(guard.viewer)
 
     def catalogue(viewer: Viewer) -> list[BriefInfo]:

@@ -91,6 +91,9 @@ def stop_descendants(deadline_seconds: float = 20) -> None:
     """Stop every process this one started, and theirs (a build's fork server and
     workers), until none is left: a build thread may start another meanwhile."""
     deadline = time.monotonic() + deadline_seconds
+    workers = sys.modules.get("briefgen.workers")
+    if workers is not None:  # a build thread still running starts no new pool
+        workers.worker_pool = refuse_new_workers
     # multiprocessing's resource tracker ends by itself when we do (its pipe closes), and
     # then frees what the killed workers held; killed, it would complain instead.
     tracker = getattr(
@@ -100,7 +103,7 @@ def stop_descendants(deadline_seconds: float = 20) -> None:
     while (
         children := [pid for pid in descendants(os.getpid()) if pid not in spare]
     ) and time.monotonic() < deadline:
-        for pid in reversed(children):  # the deepest first
+        for pid in children:  # parents first: a fork server forks no replacement
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -111,6 +114,10 @@ def stop_descendants(deadline_seconds: float = 20) -> None:
             except ChildProcessError:
                 pass
         time.sleep(0.05)
+
+
+def refuse_new_workers(*_args, **_kwargs):
+    raise RuntimeError("the portal is stopping")
 
 
 def descendants(root: int) -> list[int]:

@@ -1,5 +1,7 @@
-"""The portal in a real browser (Debian's chromium, driven by Playwright): find the
-minister's brief, rebuild it, download its PDF, and check it is the file the manifest names."""
+"""The portal in a real browser (Debian's chromium, driven by Playwright): a reader
+cleared to OFFICIAL signs in, sees no OFFICIAL-SENSITIVE brief and no build button,
+downloads a PDF and signs out; an editor finds the minister's brief, rebuilds it,
+downloads its PDF, and checks it is the file the manifest names."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import urllib.request
 import pytest
 
 from conftest import BRIEFS
+from portal_fixtures import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium reaches for Google's services, which a closed network refuses.
@@ -45,6 +48,13 @@ def portal(tmp_path):
         [sys.executable, "-m", "briefgen", "build", "briefs"], cwd=tmp_path, check=True,
         capture_output=True,
     )  # fmt: skip
+    for name, clearance, role in (("rita", "OFFICIAL", "reader"),
+                                  ("eddie", "OFFICIAL-SENSITIVE", "editor")):  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "briefgen", "users", "add", name, "--clearance", clearance,
+             "--role", role, "--password-stdin"],
+            cwd=tmp_path, check=True, capture_output=True, input=PASSWORD + "\n", text=True,
+        )  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "serve", "--workspace", str(tmp_path),
@@ -66,6 +76,47 @@ def portal(tmp_path):
     server.wait(timeout=10)
 
 
+def sign_in(page, url: str, name: str) -> None:
+    page.goto(url)
+    assert "/login" in page.url  # nobody anonymous sees anything
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button:has-text('Sign in')")
+
+
+def test_a_reader_sees_what_their_clearance_allows(portal, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, workspace = portal
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            page = browser.new_page(accept_downloads=True)
+            sign_in(page, url, "rita")
+            expect(page.locator("#who")).to_contain_text("Signed in as rita")
+            expect(page.locator("#who .clearance")).to_have_text("OFFICIAL")
+            expect(page.locator("#count")).to_have_text("2 of 2 briefs shown")
+            assert page.locator("article#minister-hlm-2026").count() == 0
+            assert "OFFICIAL-SENSITIVE" not in page.content()
+            assert page.get_by_role("button", name="Rebuild").count() == 0
+            brief = page.locator("article#press-lines-astana")
+            with page.expect_download() as event:
+                brief.get_by_role("link", name="PDF").click()
+            saved = tmp_path / "reader.pdf"
+            event.value.save_as(saved)
+            assert saved.read_bytes().startswith(b"%PDF-")
+            with page.expect_navigation():
+                page.click("button:has-text('Sign out')")
+            assert "/login" in page.url
+            page.goto(url)
+            assert "/login" in page.url  # signed out on the server too
+        finally:
+            browser.close()
+
+
 def test_find_rebuild_and_download_in_a_browser(portal, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -76,7 +127,7 @@ def test_find_rebuild_and_download_in_a_browser(portal, tmp_path):
         )
         try:
             page = browser.new_page(accept_downloads=True)
-            page.goto(url)
+            sign_in(page, url, "eddie")
             expect(page.locator("#count")).to_have_text("3 of 3 briefs shown")
 
             page.select_option("select[name=audience]", "minister")

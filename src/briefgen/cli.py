@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from briefgen import admin_cli
 from briefgen.errors import BriefgenError
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ audience_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(audience_app, name="audience")
+admin_cli.register(app)  # users, tokens, audit
 
 SPEC_SCHEMA_FILE = "brief.schema.json"  # briefgen.schema's, without importing pydantic
 DATASET_SCHEMA_FILE = "dataset.schema.json"
@@ -423,35 +425,25 @@ def serve(
             "Default: 127.0.0.1 and localhost, and ADDRESS when it is a name of its own.",
         ),
     ] = None,
+    database_url: admin_cli.DatabaseUrl = None,
+    forwarded_allow_ips: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--forwarded-allow-ips",
+            metavar="ADDRESSES",
+            help="Behind a reverse proxy: the proxy's addresses (comma-separated, or *), "
+            "whose X-Forwarded-For and X-Forwarded-Proto are believed.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the download portal: a page listing the workspace's briefs, to find,
-    download (PDF, DOCX) and rebuild them, with a JSON API (/api, /openapi.json)."""
-    import socket
-
-    import uvicorn
-
-    from briefgen.portal import create_app
+    download (PDF, DOCX) and rebuild them, with a JSON API (/api, /openapi.json).
+    Everyone signs in (briefgen users add) and sees what their clearance allows."""
     from briefgen.portal.app import LOOPBACK_NAMES
+    from briefgen.portal.serving import serve as run_portal
 
-    if not (workspace / "briefs").is_dir():
-        raise BriefgenError(f"{workspace}: no briefs/ folder here; use --workspace DIR")
     hosts = allowed_host or [*LOOPBACK_NAMES, *([host] if host not in ("0.0.0.0", "::") else [])]
-    try:  # bound here, so a port in use is one clear message, not a server's log
-        listener = socket.create_server((host, port), family=family_of(host))
-    except OSError as exc:
-        raise BriefgenError(
-            f"cannot listen on {host}:{port}: {exc.strerror or str(exc).split(' (')[0]}; "
-            "choose another --port"
-        ) from None
-    typer.echo(f"briefgen portal on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    config = uvicorn.Config(create_app(workspace, out, hosts), log_level="warning")
-    uvicorn.Server(config).run(sockets=[listener])
-
-
-def family_of(host: str):
-    import socket
-
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
+    run_portal(workspace, out, host, port, hosts, database_url, forwarded_allow_ips)
 
 
 @app.command()

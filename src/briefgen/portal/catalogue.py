@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,6 +70,10 @@ class BriefInfo:
     state: str
     files: list[FileInfo] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # of the last failed build
+    # Every marking known for it (the spec's, the built files'): who may see it is
+    # decided on these, never on ``marking`` alone (see briefgen.portal.visibility).
+    levels: tuple[str, ...] = ()
+    clash: bool = False  # another spec gives the same id: not to be built by the id
 
     @property
     def built(self) -> str | None:
@@ -103,7 +108,28 @@ def list_briefs(workspace: Workspace) -> list[BriefInfo]:
     for path in paths:
         stamp = spec_stamp(path, workspace.dataset, stamp_words(BuildOptions()), walked)
         briefs += spec_briefs(workspace, path, stamp, manifest, failures)
-    return briefs
+    return one_per_id(briefs)
+
+
+def one_per_id(briefs: list[BriefInfo]) -> list[BriefInfo]:
+    """Two specs giving one id are one entry, failed, naming both specs: the id cannot
+    say which to build, and what was built may be either's."""
+    by_id: dict[str, list[BriefInfo]] = {}
+    for brief in briefs:
+        by_id.setdefault(brief.id, []).append(brief)
+    kept = []
+    for brief in briefs:
+        claims = by_id[brief.id]
+        if len(claims) == 1:
+            kept.append(brief)
+        elif brief is claims[0]:
+            specs = [claim.spec for claim in claims]
+            problem = (f"{' and '.join(specs)} both have id '{brief.id}': "
+                       "give each spec an id of its own")  # fmt: skip
+            levels = tuple(level for claim in claims for level in claim.levels)
+            kept.append(replace(brief, state=FAILED, problems=[problem], levels=levels,
+                                clash=True))  # fmt: skip
+    return kept
 
 
 def spec_briefs(
@@ -140,10 +166,47 @@ def spec_briefs(
         files = [file_info(f) for f in (entry or {}).get("files", [])]
         files = [f for f in files if f.format in DOWNLOADABLE]
         problems = failure.get("problems", []) if failed else []
-        briefs.append(
-            BriefInfo(**brief, spec=relative, state=state, files=files, problems=problems)
-        )
+        levels = known_levels(brief, entry)
+        if entry is not None and brief["edition"] == "releasable":
+            brief = {**brief, "marking": str(entry.get("marking") or "")}
+        briefs.append(BriefInfo(**brief, spec=relative, state=state, files=files,
+                                problems=problems, levels=levels))  # fmt: skip
     return briefs
+
+
+def known_levels(described: dict, entry: dict | None) -> tuple[str, ...]:
+    """The markings that decide who sees a brief: a releasable edition's is the one its
+    build worked out (the spec's until it is built); a full edition's, both the spec's
+    and its files' (a file built before the spec's marking changed keeps the old one)."""
+    built = str(entry.get("marking") or "") if entry is not None else None
+    if built is not None and described["edition"] == "releasable":
+        return (built,)
+    return (described["marking"], *([built] if built is not None else []))
+
+
+def describe_entry(workspace: Workspace, brief_id: str, entry: dict) -> BriefInfo | None:
+    """The brief a manifest entry belongs to, as far as a download needs it (its spec,
+    edition and markings), without reading the other specs; None if its spec is not
+    one of the workspace's briefs any more."""
+    spec = entry.get("spec")
+    if not isinstance(spec, str):
+        return None
+    path = (workspace.out_dir / spec).resolve()
+    if (
+        path.parent != workspace.briefs_dir.resolve()
+        or path.suffix not in (".yaml", ".yml")
+        or not path.is_file()
+    ):
+        return None
+    try:
+        described = [d for d in describe_spec(path, workspace) if d["id"] == brief_id]
+    except BriefgenError:
+        described = [fallback_description(path, brief_id, entry)]
+    if not described:
+        return None
+    brief = described[0]
+    return BriefInfo(**brief, spec=os.path.relpath(path, workspace.root), state="",
+                     levels=known_levels(brief, entry))  # fmt: skip
 
 
 _descriptions: dict[tuple, list[dict]] = {}
@@ -217,7 +280,18 @@ def shown(problem, root: Path) -> str:
             problem = replace(problem, file=Path(problem.file).resolve().relative_to(root))
         except ValueError:  # outside the workspace (a built-in template): its name only
             problem = replace(problem, file=Path(problem.file).name)
-    return str(problem)
+    return hide_folders(str(problem), root)
+
+
+ABSOLUTE = re.compile(r"(?<![\w.:/~-])/(?:[^/\s'\"<>:]+/)+([^/\s'\"<>:]*)")
+
+
+def hide_folders(text: str, root: Path) -> str:
+    """``text`` with the server's folders taken out: paths in the workspace named from
+    it, any other absolute path by its last part."""
+    for folder in {str(root), str(Path(root).resolve())}:
+        text = text.replace(folder.rstrip("/") + "/", "")
+    return ABSOLUTE.sub(lambda match: match.group(1) or "/", text)
 
 
 def file_info(entry: dict) -> FileInfo:

@@ -152,3 +152,18 @@ def test_what_own_words_cite_counts_for_markings_and_release(
     assert manifest["briefs"]["test-brief-releasable"]["withheld"]["items"] == [
         "ninety-states-joined"
     ]
+
+
+@pytest.mark.parametrize("audience", ["minister", "defence", "humanitarian", "press"])
+def test_a_summary_comes_first_and_boxed_in_every_audience(
+    write_yaml, minimal_spec, tmp_path, audience
+):
+    spec = minimal_spec.replace("audience: minister", f"audience: {audience}") + (
+        "      - heading: Key messages\n        kind: key-messages\n        points: [A point.]\n"
+        "      - heading: Bottom line\n        kind: summary\n        text: Agree, and soon.\n"
+    )
+    build_briefs([write_yaml(spec)], out_dir=tmp_path, options=BuildOptions(formats=("html",)))
+    body = (tmp_path / "test-brief.html").read_text(encoding="utf-8").split("<body", 1)[1]
+    assert body.index("Bottom line") < body.index("A point.")
+    summary = body.split("Bottom line", 1)[1].split("</section>")[0]
+    assert '<aside class="callout">' in summary and "Agree, and soon." in summary

@@ -31,6 +31,7 @@ Edition = Literal["full", "releasable", "both"]
 # Figures drawn from the dataset: the initiative's events, and its supporting states.
 Chart = Literal["timeline", "supporting-states"]
 SectionKind = Literal[
+    "summary",
     "purpose",
     "recommendation",
     "key-points",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -444,6 +445,33 @@ def serve(
 
     hosts = allowed_host or [*LOOPBACK_NAMES, *([host] if host not in ("0.0.0.0", "::") else [])]
     run_portal(workspace, out, host, port, hosts, database_url, forwarded_allow_ips)
+
+
+@app.command()
+def preview(
+    spec: Annotated[
+        Path,
+        typer.Argument(help="The spec to preview (briefs/NAME.yaml).", metavar="SPEC",
+                       dir_okay=False, show_default=False),
+    ],
+    dataset: DatasetOption = None,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1.")
+    ] = 8765,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open the page in a browser.")
+    ] = True,
+) -> None:
+    """Show a brief as it will print, page by page, in a browser, and follow each save of
+    the spec, the dataset or a template; problems show on the page, with file:line,
+    until fixed. Served on 127.0.0.1 only, for you alone; writes nothing to build/."""
+    from briefgen.preview import serve_preview
+
+    if browser:
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, [f"http://127.0.0.1:{port}/"]).start()
+    serve_preview(spec, dataset, port, lambda text: typer.echo(text, err=True))
 
 
 @app.command()

@@ -167,3 +167,17 @@ def test_a_summary_comes_first_and_boxed_in_every_audience(
     assert body.index("Bottom line") < body.index("A point.")
     summary = body.split("Bottom line", 1)[1].split("</section>")[0]
     assert '<aside class="callout">' in summary and "Agree, and soon." in summary
+
+
+def test_a_contact_on_one_line_is_shown_the_shape_it_needs(write_yaml, minimal_spec):
+    path = write_yaml(minimal_spec.replace(
+        "contact: {name: A. Officer, role: Desk Officer}", "contact: B. N., Desk Officer"
+    ))  # fmt: skip
+    with pytest.raises(BriefgenError) as excinfo:
+        check_briefs([path])
+    (problem,) = excinfo.value.problems
+    assert str(problem) == (
+        f"{path}:9:1: error: contact: give the contact officer as name: and role: on lines "
+        "beneath it, e.g. contact: {name: A. Officer, role: Desk Officer} (phone: and email: "
+        "may follow)"
+    )

@@ -290,6 +290,16 @@ class Contact(Strict):
     email: str | None = Field(default=None, description="left out of releasable editions")
 
 
+def contact_shape(value: Any) -> Any:
+    """``contact: A. Officer, Desk Officer`` on one line is a natural slip: show the shape."""
+    if isinstance(value, str):
+        raise ValueError(
+            "give the contact officer as name: and role: on lines beneath it, e.g. "
+            "contact: {name: A. Officer, role: Desk Officer} (phone: and email: may follow)"
+        )
+    return value
+
+
 class CriticalDate(Strict):
     date: Date = Field(description="when a decision is needed, YYYY-MM-DD")
     reason: Text = Field(description="why by then")
@@ -314,7 +324,9 @@ class Spec(Strict):
     )
     addressee: Text = Field(alias="for", description="who the brief is for")
     department: Text = Field(alias="from", description="who it is from")
-    contact: Contact
+    contact: Annotated[
+        Contact, BeforeValidator(contact_shape, json_schema_input_type=Contact)
+    ] = Field(description="the contact officer: name and role beneath it (phone, email)")
     critical_date: Annotated[
         CriticalDate | None, BeforeValidator(routine_or_date), Choices("routine")
     ] = Field(description="'Routine', or date: and reason: beneath it")

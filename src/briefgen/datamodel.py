@@ -225,10 +225,13 @@ class Fact(Sourced):
 
 
 class DatasetFile(Strict):
-    """The shape of the dataset YAML file."""
+    """The shape of a dataset YAML file (a dataset may be a folder of them)."""
 
-    tags: dict[Slug, Text] = Field(description="the tag vocabulary: tag → meaning")
-    sources: tuple[Source, ...]
+    tags: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="the tag vocabulary: tag → meaning (in any file of the dataset)",
+    )
+    sources: tuple[Source, ...] = ()
     events: tuple[Event, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     states: tuple[State, ...] = ()

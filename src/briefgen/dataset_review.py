@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from briefgen.datamodel import ITEM_KINDS, LANGUAGES
 from briefgen.errors import Problem
 from briefgen.load_dataset import Dataset, walk_items
-from briefgen.yamlsource import read_yaml
 
 # Time words that depend on when they are read, in the languages briefs are written in.
 RELATIVE_TIME = re.compile(
@@ -35,12 +34,11 @@ TRANSLATED_KINDS = tuple(kind for kind in ITEM_KINDS if kind != "sources")
 
 def relative_time_words(dataset: Dataset) -> list[Problem]:
     """A warning for each fact (and each translation of one) with a time word that rots."""
-    doc = None
     warnings = []
-    for index, fact in enumerate(dataset.items("facts")):
-        texts = [(("facts", index, "text"), fact.text)]
+    for fact in dataset.items("facts"):
+        texts = [(("text",), fact.text)]
         texts += [
-            (("facts", index, "translations", language, "text"), translated.text)
+            (("translations", language, "text"), translated.text)
             for language, translated in fact.translations.items()
             if translated.text
         ]
@@ -48,10 +46,10 @@ def relative_time_words(dataset: Dataset) -> list[Problem]:
             found = RELATIVE_TIME.findall(QUOTED.sub("", text))
             if not found:
                 continue
-            doc = doc or read_yaml(dataset.path, max_bytes=8 * 1024 * 1024, max_depth=32)
             words = ", ".join(f"'{word}'" for word in dict.fromkeys(w.lower() for w in found))
             warnings.append(
-                doc.problem(
+                dataset.problem(
+                    fact.id,
                     where,
                     f"fact '{fact.id}' says {words}, which reads wrong in a brief dated later; "
                     "give the year or date (say so where it is inferred), or quote the "

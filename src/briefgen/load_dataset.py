@@ -41,12 +41,21 @@ REFERENCE_FIELDS = {
 
 
 @dataclass(frozen=True)
-class Dataset:
-    """The validated dataset with lookups by kind and id."""
+class DatasetPart:
+    """One YAML file of a dataset: what it holds and where each thing is in it."""
 
     content: DatasetFile
-    path: Path
+    doc: YamlDocument
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated dataset, one file or a folder of them, with lookups by kind and id."""
+
+    content: DatasetFile  # every file's items together, in file order
+    path: Path  # the dataset file, or the folder of its files
     paragraphs: dict[str, list[str]]  # source id → its numbered paragraphs
+    parts: tuple[DatasetPart, ...] = ()
 
     def items(self, kind: str) -> tuple[Any, ...]:
         return getattr(self.content, kind)
@@ -69,23 +78,81 @@ class Dataset:
     def get(self, item_id: str) -> Any:
         return self.by_id[item_id]
 
+    @cached_property
+    def _where(self) -> dict[str, tuple[YamlDocument, str, int]]:
+        return {
+            item.id: (part.doc, kind, index)
+            for part in self.parts
+            for kind, index, item in walk_items(part.content)
+        }
+
+    def problem(self, item_id: str, key_path: tuple, message: str, severity="error") -> Problem:
+        """A problem with one item, located in the file and at the line that hold it."""
+        doc, kind, index = self._where[item_id]
+        return doc.problem((kind, index, *key_path), message, severity)
+
+
+def dataset_files(path: Path) -> list[Path]:
+    """The YAML files of a dataset: the file itself, or every ``*.yaml`` in the folder
+    and below it, in name order (hidden ones left out)."""
+    if not path.is_dir():
+        return [path]
+    return sorted(
+        found for found in path.rglob("*.yaml")
+        if not any(part.startswith(".") for part in found.relative_to(path).parts)
+        and is_regular(found)
+    )  # fmt: skip
+
 
 def load_dataset(path: Path | None = None, *, sources_dir: Path | None = None) -> Dataset:
     """Read and check the dataset; raise :class:`BriefgenError` listing every problem.
 
-    ``sources_dir`` checks the quotes against source texts in another folder
-    (for instance the originals the dataset was curated from).
+    ``path`` is a dataset file, or a folder whose YAML files together make one
+    dataset (ids unique across them all). ``sources_dir`` checks the quotes
+    against source texts in another folder (for instance the originals the
+    dataset was curated from).
     """
     path = Path(path or DEFAULT_DATASET)
-    doc = read_yaml(path, max_bytes=MAX_DATASET_BYTES, max_depth=MAX_DEPTH)
-    content, problems = validate_document(DatasetFile, doc)
-    if content is None:
+    files = dataset_files(path)
+    if not files:
+        raise BriefgenError(Problem("no dataset files (*.yaml) in this folder", path))
+    parts, problems = [], []
+    for file in files:  # the limits are per file: a big dataset is many files
+        doc = read_yaml(file, max_bytes=MAX_DATASET_BYTES, max_depth=MAX_DEPTH)
+        content, found = validate_document(DatasetFile, doc)
+        problems += found
+        if content is not None:
+            parts.append(DatasetPart(content, doc))
+    if problems:
         raise BriefgenError(problems)
-    paragraphs, problems = read_source_texts(content, doc, sources_dir or path.parent)
-    problems += check_dataset(content, doc, paragraphs)
+    content = merged(parts)
+    paragraphs = {}
+    for part in parts:
+        found_paragraphs, found = read_source_texts(
+            part.content, part.doc, sources_dir or part.doc.path.parent
+        )
+        paragraphs.update(found_paragraphs)
+        problems += found
+    problems += check_dataset(parts, content, paragraphs)
     if any(p.severity == "error" for p in problems):
         raise BriefgenError(problems)
-    return Dataset(content, path, paragraphs)
+    return Dataset(content, path, paragraphs, tuple(parts))
+
+
+def merged(parts: list[DatasetPart]) -> DatasetFile:
+    """One dataset of several files: their items in file order, their tags together."""
+    if len(parts) == 1:
+        return parts[0].content
+    fields = {
+        kind: tuple(item for part in parts for item in getattr(part.content, kind))
+        for kind in ITEM_KINDS
+    }
+    tags = {tag: meaning for p in parts for tag, meaning in p.content.tags.items()}
+    keywords: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for language, words in part.content.keywords.items():
+            keywords.setdefault(language, {}).update(words)
+    return DatasetFile.model_construct(tags=tags, keywords=keywords, **fields)
 
 
 def read_source_texts(
@@ -126,35 +193,57 @@ def walk_items(content: DatasetFile) -> Iterator[tuple[str, int, Any]]:
 
 
 def check_dataset(
-    content: DatasetFile, doc: YamlDocument, paragraphs: dict[str, list[str]]
+    parts: list[DatasetPart], content: DatasetFile, paragraphs: dict[str, list[str]]
 ) -> list[Problem]:
-    problems = check_unique_ids(content, doc)
+    problems = check_unique_ids(parts)
     known = {kind: {item.id for item in getattr(content, kind)} for kind in ITEM_KINDS}
-    for kind, index, item in walk_items(content):
-        where = (kind, index)
-        problems += check_references(item, where, known, doc)
-        problems += check_tags(item, where, content.tags, doc)
-        if isinstance(item, Sourced) and item.source in paragraphs:
-            problems += check_locator(item, where, paragraphs[item.source], doc)
+    problems += check_tag_vocabulary(parts)
+    for part in parts:
+        for kind, index, item in walk_items(part.content):
+            where = (kind, index)
+            problems += check_references(item, where, known, part.doc)
+            problems += check_tags(item, where, content.tags, part.doc)
+            if isinstance(item, Sourced) and item.source in paragraphs:
+                problems += check_locator(item, where, paragraphs[item.source], part.doc)
     return problems
 
 
-def check_unique_ids(content: DatasetFile, doc: YamlDocument) -> list[Problem]:
+def check_unique_ids(parts: list[DatasetPart]) -> list[Problem]:
     problems = []
-    first_seen: dict[str, tuple[str, int]] = {}
-    for kind, index, item in walk_items(content):
-        if item.id in first_seen:
-            other_kind, other_index = first_seen[item.id]
+    first_seen: dict[str, tuple[YamlDocument, str, int]] = {}
+    for part in parts:
+        for kind, index, item in walk_items(part.content):
+            if item.id not in first_seen:
+                first_seen[item.id] = (part.doc, kind, index)
+                continue
+            doc, other_kind, other_index = first_seen[item.id]
             line = doc.locate((other_kind, other_index, "id"))[0]
+            where = "" if doc is part.doc else f"{doc.path}, "
             problems.append(
-                doc.problem(
+                part.doc.problem(
                     (kind, index, "id"),
-                    f"duplicate id '{item.id}' (also {other_kind}[{other_index}], line {line}); "
-                    "ids must be unique across the dataset",
+                    f"duplicate id '{item.id}' (also {other_kind}[{other_index}], {where}line "
+                    f"{line}); ids must be unique across the dataset",
                 )
             )
-        else:
-            first_seen[item.id] = (kind, index)
+    return problems
+
+
+def check_tag_vocabulary(parts: list[DatasetPart]) -> list[Problem]:
+    """A tag declared in two files must mean the same in both."""
+    problems = []
+    meaning: dict[str, tuple[str, YamlDocument]] = {}
+    for part in parts:
+        for tag, text in part.content.tags.items():
+            if tag in meaning and meaning[tag][0] != text:
+                problems.append(
+                    part.doc.problem(
+                        ("tags", tag),
+                        f"tag '{tag}' is declared in {meaning[tag][1].path} too, with another "
+                        "meaning; declare it once",
+                    )
+                )
+            meaning.setdefault(tag, (text, part.doc))
     return problems
 
 

@@ -439,6 +439,7 @@ def each_brief(
     from briefgen.checks import empty_selections, marking_too_low
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
+    from briefgen.longwords import long_words
     from briefgen.selection import select_sections
 
     options = options or BuildOptions()
@@ -450,6 +451,7 @@ def each_brief(
         full = select_sections(item.spec, dataset)
         problems += marking_too_low(item, full, dataset)
         report.warnings += empty_selections(item, full)
+        report.warnings += long_words(item.doc)  # broken where the line ends: say so
         try:  # a typo in the audience's audience.yaml is found by validate too
             audience_settings(template_dirs(item.path), item.spec.audience)
         except BriefgenError as exc:

@@ -78,6 +78,7 @@ def test_validate_warns_too(write_yaml, minimal_spec):
         "Ordinary words, and a Rechtsschutzversicherungsgesellschaften compound.",
         "https://www.icrc.org/en/document/global-initiative-galvanize-political-commitment",
         "m.zhaksybekova@example.org",
+        "中文没有空格" * 20,  # Chinese breaks between any two characters: no warning either
         "",
     ],
 )

@@ -94,3 +94,12 @@ def test_an_empty_list_whose_items_failed_is_reported_by_its_items(tmp_path, min
     doc = parse_yaml(textwrap.dedent(text), tmp_path / "b.yaml", max_depth=16)
     _, problems = validate_document(Spec, doc)
     assert [p.message for p in problems] == ["sections[0].heading: missing required key 'heading'"]
+
+
+def test_a_message_quoting_a_huge_input_stays_short():
+    """However long what a message quotes (a template's error, say), it is cut in the
+    middle: its start and end, which say what and where, are kept."""
+    text = str(Problem("start " + "x" * 100_000 + " end", "a.yaml", 1, 2))
+    assert len(text) < 2100
+    assert text.startswith("a.yaml:1:2: error: start xxx") and text.endswith("xxx end")
+    assert "[... 98,010 characters not shown ...]" in text

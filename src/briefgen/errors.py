@@ -18,6 +18,19 @@ from pathlib import Path
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# A message is a line or two; one that quotes a huge input back (an id, a key, a
+# template's error) is cut in the middle, its start and end kept.
+LONGEST_MESSAGE = 2000
+
+
+def shortened(message: str) -> str:
+    if len(message) <= LONGEST_MESSAGE:
+        return message
+    keep = LONGEST_MESSAGE // 2
+    cut = len(message) - 2 * keep
+    return f"{message[:keep]} [... {cut:,} characters not shown ...] {message[-keep:]}"
+
+
 def escaped(text: str) -> str:
     """``text`` with every unsafe character shown as ``\\x1b``, ``\\u202e``…"""
     return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
@@ -43,7 +56,7 @@ class Problem:
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return escaped(f"{where}{self.severity}: {self.message}")
+        return escaped(f"{where}{self.severity}: {shortened(self.message)}")
 
 
 @dataclass

@@ -22,13 +22,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
-from briefgen.errors import Problem
-from briefgen.yamlsource import KeyPath, YamlDocument
+from briefgen.errors import BriefgenError, Problem
+from briefgen.yamlsource import MAX_MARKS, KeyPath, YamlDocument, stacked_marks
 
 ZERO_WIDTH_SPACE = "\u200b"
 # Where a line may already break: white space, hyphens and dashes, a slash (URLs), a
-# soft hyphen, a zero-width space.
-BREAKS = "\\s\\-/\u00ad\u200b\u2010-\u2015"
+# soft hyphen, a zero-width space; and anywhere in Chinese and Japanese (CJK
+# punctuation, kana, ideographs, full-width forms), which have no spaces between words.
+BREAKS = "\\s\\-/\u00ad\u200b\u2010-\u2015\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A line of body text holds about 80 characters, a title at 20 pt about 45. A word
 # longer than this is broken, and warned about; shorter ones are never touched (a break
 # inside a word that fits would split it at a line's end for nothing). The longest
@@ -54,11 +55,23 @@ def _with_breaks(match: re.Match) -> str:
     return ZERO_WIDTH_SPACE.join(run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY))
 
 
-def break_long_words(body: ET.Element) -> None:
+def break_long_words(body: ET.Element, template_name: str) -> None:
     """A break opportunity in every word of ``body``'s text too long for a line, which
     WeasyPrint would otherwise clip at the page's edge. Attributes and the head (CSS)
-    are left alone."""
+    are left alone. Text a template wrote itself with a huge stack of combining marks
+    is refused here, naming the template (specs and the dataset refuse it on loading:
+    see yamlsource.MAX_MARKS)."""
     for element in body.iter():
+        for text in (element.text, element.tail if element is not body else None):
+            if text and (marks := stacked_marks(text)):
+                raise BriefgenError(
+                    Problem(
+                        f"its HTML holds {len(marks):,} combining marks in a row "
+                        f"(U+{ord(marks[0]):04X}...), more than any letter takes (at most "
+                        f"{MAX_MARKS}); laying them out would not end. Remove them",
+                        template_name,
+                    )
+                )
         if element.text:
             element.text = breakable(element.text)
         if element.tail and element is not body:

@@ -43,7 +43,20 @@ def is_consequence(error: dict, parents: set[tuple]) -> bool:
 
 def located_problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:
     loc = key_path_in(doc.data, tuple(error["loc"]))
-    return doc.problem(loc, describe(model, loc, error))
+    return doc.problem(loc, clip_quoted(describe(model, loc, error)))
+
+
+# A value quoted back in a message ('unknown fact id ...') is shown up to this long: a
+# 200,000-character id must not make a 200 kB message (twenty of them, a 4 MB report).
+LONGEST_QUOTED = 60
+QUOTED = re.compile(f"'([^'\n]{{{LONGEST_QUOTED + 1},}})'")
+
+
+def clip_quoted(message: str) -> str:
+    return QUOTED.sub(
+        lambda m: f"'{m.group(1)[: LONGEST_QUOTED - 3]}...' ({len(m.group(1)):,} characters)",
+        message,
+    )
 
 
 def key_path_in(data: Any, loc: tuple) -> KeyPath:

@@ -129,7 +129,7 @@ def read_html(
     root = parse_tree(html)
     body = root.find("body")
     if body is not None:  # before anything reads it: PDF and DOCX get the same text
-        break_long_words(body)
+        break_long_words(body, template_name)
     reader = _Reader(template_name)
     reader.unsupported, reader.refused = sweep(root, charts)
     head = root.find("head")

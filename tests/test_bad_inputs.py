@@ -1,4 +1,4 @@
-"""The bad-input corpus: every file in tests/bad_specs/ states the messages it must get.
+"""The bad-spec corpus: every file in tests/corpus/specs/ states the messages it must get.
 
 Each file starts with ``# expect: LINE:COL: error: message`` lines (the exact
 output, less the file name). Loading it must raise a BriefgenError with exactly
@@ -19,7 +19,7 @@ from briefgen.build import load_all
 from briefgen.errors import BriefgenError
 from briefgen.load_spec import MAX_DEPTH, MAX_SPEC_BYTES
 
-CORPUS = sorted((Path(__file__).parent / "bad_specs").glob("*.yaml"))
+CORPUS = sorted((Path(__file__).parent / "corpus" / "specs").glob("*.yaml"))
 
 
 def expectations(path: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""The bad-template corpus: each folder of tests/bad_templates/ is an audience that must
+"""The bad-template corpus: each folder of tests/corpus/templates/ is an audience that must
 fail with the message its first line states, naming the template, writing nothing."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from briefgen.render import Options, render_brief
 from briefgen.workspace import builtin_templates_dir
 from conftest import sample_brief
 
-CORPUS = Path(__file__).parent / "bad_templates"
+CORPUS = Path(__file__).parent / "corpus" / "templates"
 CASES = sorted(path.name for path in CORPUS.iterdir() if (path / "brief.html.j2").is_file())
 EXPECT = re.compile(r"\{# expect: (?:line (\d+): )?(.*?) #\}")
 

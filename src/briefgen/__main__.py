@@ -40,19 +40,17 @@ def named_template_dirs(args: list[str]) -> list[Path] | None:
 
 
 def main() -> None:
-    if renders_in_workers(sys.argv[1:]):
-        from briefgen.workers import warm_up
-
-        warm_up(named_template_dirs(sys.argv[2:]))
-    from briefgen.cli import main as run_command_line
-
     try:
-        run_command_line()
-        code = 0
-    except SystemExit as exc:
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        code = run()
+    except OSError as exc:
+        # A full disk or TMPDIR, a quota, 'ulimit -f', a read-only folder met outside
+        # rendering and writing (which word their own): the user's to fix, no traceback.
+        from briefgen.diskerrors import explain, is_disk_refusal
+
+        if not is_disk_refusal(exc):
+            raise
+        print(f"{explain(exc)}\n1 error.", file=sys.stderr)
+        code = 1
     # Everything is written and every lock released by now; tearing down the
     # interpreter (pydantic, Jinja, WeasyPrint's modules) would only add a tenth of
     # a second to every command.
@@ -63,6 +61,23 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def run() -> int:
+    """The command; its exit status."""
+    if renders_in_workers(sys.argv[1:]):
+        from briefgen.workers import warm_up
+
+        warm_up(named_template_dirs(sys.argv[2:]))
+    from briefgen.cli import main as run_command_line
+
+    try:
+        run_command_line()
+        return 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
 
 
 if __name__ == "__main__":

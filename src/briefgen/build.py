@@ -452,6 +452,7 @@ def each_brief(
     from briefgen.checks import empty_selections, marking_too_low, uncited_numbers, untranslated
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
+    from briefgen.longwords import long_words
     from briefgen.release import plan_release
     from briefgen.selection import select_sections
 
@@ -466,6 +467,7 @@ def each_brief(
         problems += marking_too_low(item, full, dataset, item.scheme)
         report.warnings += empty_selections(item, full)
         report.warnings += untranslated(item, full, dataset)
+        report.warnings += long_words(item.doc)  # broken where the line ends: say so
         try:  # a typo in the audience's audience.yaml is found by validate too
             settings = audience_settings(template_dirs(item.path), item.spec.audience)
         except BriefgenError as exc:

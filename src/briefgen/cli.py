@@ -539,7 +539,7 @@ def main() -> None:
         app()
     except BriefgenError as exc:
         report(exc.problems)
-        errors = sum(p.severity == "error" for p in exc.problems)
+        errors = exc.error_count()
         summary = f"{errors} error{'s' if errors != 1 else ''}"
         typer.echo(f"{summary}; {exc.summary}." if exc.summary else f"{summary}.", err=True)
         sys.exit(1)

@@ -18,6 +18,19 @@ from pathlib import Path
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# A message is a line or two; one that quotes a huge input back (an id, a key, a
+# template's error) is cut in the middle, its start and end kept.
+LONGEST_MESSAGE = 2000
+
+
+def shortened(message: str) -> str:
+    if len(message) <= LONGEST_MESSAGE:
+        return message
+    keep = LONGEST_MESSAGE // 2
+    cut = len(message) - 2 * keep
+    return f"{message[:keep]} [... {cut:,} characters not shown ...] {message[-keep:]}"
+
+
 def escaped(text: str) -> str:
     """``text`` with every unsafe character shown as ``\\x1b``, ``\\u202e``…"""
     return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
@@ -30,6 +43,9 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     severity: str = "error"  # "error" or "warning"
+    # Set on the "and N more" line that stands for the problems of a file not shown
+    # (see :func:`capped`), so they still count and capping again changes nothing.
+    hidden: tuple[Problem, ...] = ()
 
     def __str__(self) -> str:
         where = ""
@@ -40,7 +56,7 @@ class Problem:
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return escaped(f"{where}{self.severity}: {self.message}")
+        return escaped(f"{where}{self.severity}: {shortened(self.message)}")
 
 
 @dataclass
@@ -55,12 +71,16 @@ class BriefgenError(Exception):
     ) -> None:
         if isinstance(problems, (str, Problem)):
             problems = [problems]
-        self.problems = [Problem(p) if isinstance(p, str) else p for p in problems]
+        self.problems = capped([Problem(p) if isinstance(p, str) else p for p in problems])
         self.summary = summary
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def error_count(self) -> int:
+        """Errors in all, the ones not shown included."""
+        return sum(p.severity == "error" for p in expanded(self.problems))
 
     def __reduce__(self):  # keep the problems whole across worker processes
         return (BriefgenError, (self.problems, self.summary))
@@ -71,3 +91,47 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     by_lower = {choice.lower(): choice for choice in choices}
     close = get_close_matches(str(word).lower(), sorted(by_lower), n=1, cutoff=0.6)
     return f"; did you mean '{by_lower[close[0]]}'?" if close else ""
+
+
+# A spec with thousands of mistakes (a pasted file, a wrong indentation) would print
+# thousands of lines that hide the first, useful ones; the rest are counted instead.
+MAX_PROBLEMS_PER_FILE = 20
+
+
+def expanded(problems: Iterable[Problem]) -> list[Problem]:
+    """Every problem, the ones an "and N more" line stands for included."""
+    return [shown for p in problems for shown in (p.hidden or (p,))]
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """At most ``limit`` problems per file, in their order, then one line saying how
+    many more there are. Linear; capping a capped list again changes nothing."""
+    kept: list[Problem] = []
+    hidden: dict[str, list[Problem]] = {}
+    shown: dict[str, int] = {}
+    for problem in expanded(problems):
+        key = str(problem.file)
+        if shown.get(key, 0) < limit:
+            shown[key] = shown.get(key, 0) + 1
+            kept.append(problem)
+        else:
+            hidden.setdefault(key, []).append(problem)
+    if not hidden:
+        return kept
+    result: list[Problem] = []
+    last_of = {str(p.file): index for index, p in enumerate(kept)}
+    for index, problem in enumerate(kept):
+        result.append(problem)
+        rest = hidden.get(str(problem.file)) if last_of[str(problem.file)] == index else None
+        if rest:
+            errors = sum(p.severity == "error" for p in rest)
+            result.append(
+                Problem(
+                    f"and {len(rest)} more problem{'s' if len(rest) != 1 else ''} in this file "
+                    f"(only the first {limit} are shown); fix these and run again",
+                    problem.file,
+                    severity="error" if errors else "warning",
+                    hidden=tuple(rest),
+                )
+            )
+    return result

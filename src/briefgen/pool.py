@@ -122,7 +122,13 @@ def run_round(
 def run_call(index: int, function: Callable, args: tuple) -> object:
     """In a worker: ``function(*args)``, with a note of what is running while it runs."""
     note = own_folder() / RUNNING
-    note.write_text(str(index))
+    try:
+        note.write_text(str(index))
+    except OSError as exc:  # a full TMPDIR, 'ulimit -f': the user's to fix, not a bug
+        from briefgen.diskerrors import explain
+        from briefgen.errors import BriefgenError
+
+        raise BriefgenError(explain(exc, temporary=True)) from None
     try:
         return function(*args)
     finally:

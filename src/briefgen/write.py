@@ -89,7 +89,9 @@ def written_so_far(written: list[Path]) -> str:
 
 
 def cannot_write(exc: OSError, fallback: Path) -> Problem:
-    return Problem(f"cannot write: {exc.strerror or exc}", exc.filename or fallback)
+    from briefgen.diskerrors import explain  # a full disk, 'ulimit -f': what to do
+
+    return explain(exc, fallback)
 
 
 def lock(out_dir: Path, name: str) -> FileLock:
@@ -154,6 +156,9 @@ def stage(target: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, file_mode(target))
+    except OSError as exc:  # name the file the user knows, not our temporary one
+        Path(handle.name).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,28 @@ NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Marks, embeddings, overrides and isolates (U+200E/F, U+202A-E, U+2066-9, U+061C).
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Unicode's stream-safe limit (UAX #15): no letter needs more combining marks in a row.
+# 100,000 stacked on one letter keep Pango shaping for minutes, in C code the render's
+# time limit cannot interrupt.
+MAX_MARKS = 30
+# Marks are neither word characters nor space: runs of those are the only candidates,
+# so ordinary text is passed over by one regular-expression scan.
+NOT_WORDS = re.compile(f"[^\\w\\s]{{{MAX_MARKS + 1},}}")
+
+
+def stacked_marks(text: str) -> str | None:
+    """The first run of more than :data:`MAX_MARKS` combining marks in ``text``, if any."""
+    for candidate in NOT_WORDS.finditer(text):
+        run = candidate.group()
+        start = None
+        for index, ch in enumerate(run + "."):  # the "." ends a run at the end
+            if unicodedata.category(ch)[0] == "M":
+                start = index if start is None else start
+                continue
+            if start is not None and index - start > MAX_MARKS:
+                return run[start:index]
+            start = None
+    return None
 
 
 @dataclass
@@ -69,8 +92,16 @@ def format_key_path(key_path: KeyPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + printable(str(part))
+            text += ("." if text else "") + printable(clipped(str(part)))
     return text
+
+
+def clipped(key: str, longest: int = 60) -> str:
+    """A key as a message shows it: a very long one (a quoted or explicit key may be
+    any length) cut, with its length, so a message stays a line."""
+    if len(key) <= longest:
+        return key
+    return f"{key[: longest - 3]}...({len(key):,} characters)"
 
 
 def printable(text: str) -> str:
@@ -279,7 +310,7 @@ class _Builder:
                 where = format_key_path((*frame.key_path, value))
                 self.problems.append(
                     Problem(
-                        f"{where}: duplicate key '{value}' (first at line {first}); "
+                        f"{where}: duplicate key '{clipped(value)}' (first at line {first}); "
                         "keep one of them",
                         self.path,
                         mark[0],
@@ -302,17 +333,25 @@ class _Builder:
     ) -> None:
         if not isinstance(value, str):
             return
-        if bad := XML_INVALID.search(value):
-            reason = "is not allowed (XML cannot hold it)"
-        elif bad := BIDI_CONTROLS.search(value):
-            reason = "is a bidirectional control, not allowed (it reorders text on screen)"
+        if bad := XML_INVALID.search(value) or BIDI_CONTROLS.search(value):
+            reason = (
+                "is not allowed (XML cannot hold it)"
+                if XML_INVALID.match(bad.group())
+                else "is a bidirectional control, not allowed (it reorders text on screen)"
+            )
+            message = f"character U+{ord(bad.group()):04X} {reason}; remove it"
+        elif marks := stacked_marks(value):
+            message = (
+                f"{len(marks):,} combining marks in a row (U+{ord(marks[0]):04X}...), more "
+                f"than any letter takes (at most {MAX_MARKS}); remove them"
+            )
         else:
             return
         line, column = mark or self.marks.get(key_path, (None, None))
         where = f"{format_key_path(key_path)}: " if key_path else ""
         self.problems.append(
             Problem(
-                f"{where}{what}character U+{ord(bad.group()):04X} {reason}; remove it",
+                f"{where}{what}{message}",
                 self.path,
                 line,
                 column,

@@ -9,6 +9,7 @@ only where templates are rendered: worker processes run writers only.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -163,6 +164,8 @@ def stopped_after(seconds: float | None, brief_id: str, template: str) -> Iterat
                 template,
             )
         ) from None
+    except OSError as exc:  # a full TMPDIR, 'ulimit -f': WeasyPrint copies fonts there
+        raise BriefgenError(system_refusal(exc, template)) from None
     except TimeLimitExceeded:
         raise BriefgenError(
             Problem(
@@ -172,6 +175,18 @@ def stopped_after(seconds: float | None, brief_id: str, template: str) -> Iterat
                 template,
             )
         ) from None
+
+
+def system_refusal(exc: OSError, template: str) -> Problem:
+    """What rendering writes is WeasyPrint's copies of fonts, in our scratch folder;
+    what it reads is templates, stylesheets and fonts."""
+    from briefgen.diskerrors import explain, is_disk_refusal, scratch_parent
+
+    filename = exc.filename if isinstance(exc.filename, (str, Path)) else None
+    ours = filename is None or scratch_parent(Path(filename)) is not None
+    if is_disk_refusal(exc) and (ours or exc.errno not in (errno.EACCES, errno.EPERM)):
+        return explain(exc, temporary=ours)
+    return Problem(f"cannot read or write: {exc.strerror or exc}", filename or template)
 
 
 def check_template(brief: Brief, template_dirs: list[Path]) -> None:

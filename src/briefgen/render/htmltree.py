@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from briefgen.errors import BriefgenError, Problem
+from briefgen.longwords import break_long_words
 from briefgen.render.charts import SVG_DATA
 from briefgen.render.htmlcheck import parse_tree, sweep
 
@@ -126,12 +127,14 @@ def read_html(
     if not html.strip():
         raise BriefgenError(Problem("rendered no HTML at all", template_name))
     root = parse_tree(html)
+    body = root.find("body")
+    if body is not None:  # before anything reads it: PDF and DOCX get the same text
+        break_long_words(body, template_name)
     reader = _Reader(template_name)
     reader.unsupported, reader.refused = sweep(root, charts)
     head = root.find("head")
     if head is not None:
         reader.head(head)
-    body = root.find("body")
     if body is not None:
         reader.container(body, role="body")
     problems = [

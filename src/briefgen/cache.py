@@ -102,11 +102,12 @@ def spec_stamp(spec: Path, dataset: Path | None, options: str, walked: dict) -> 
     their template folders and source texts, and the content hash walks them too.
     """
     dataset = Path(dataset or DEFAULT_DATASET)
+    dataset_folder = dataset if dataset.is_dir() else dataset.parent
     parts = [__version__, options, file_stamp(spec)]
     # The marking scheme decides markings and their labels; a workspace may add one.
     parts.append(file_stamp(scheme_path(find_workspace(spec))))
-    # The dataset's whole folder: its source texts may be anywhere in it.
-    parts += [stamp_of(folder, walked) for folder in (dataset.parent, *template_dirs(spec))]
+    # The dataset's whole folder: its files and source texts may be anywhere in it.
+    parts += [stamp_of(folder, walked) for folder in (dataset_folder, *template_dirs(spec))]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 

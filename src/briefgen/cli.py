@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from briefgen import admin_cli
+from briefgen import admin_cli, cli_data
+from briefgen.cli_common import DatasetOption, WorkspaceOption, report
 from briefgen.errors import BriefgenError
 
 app = typer.Typer(
@@ -28,10 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-data_app = typer.Typer(
-    help="Look into the curated dataset: check it, list its items.", no_args_is_help=True
-)
-app.add_typer(data_app, name="data")
+app.add_typer(cli_data.data_app, name="data")
 audience_app = typer.Typer(
     help="See and make audiences: the template sets briefs are laid out with.",
     no_args_is_help=True,
@@ -42,27 +39,13 @@ admin_cli.register(app)  # users, tokens, audit
 SPEC_SCHEMA_FILE = "brief.schema.json"  # briefgen.schema's, without importing pydantic
 DATASET_SCHEMA_FILE = "dataset.schema.json"
 
-WorkspaceOption = Annotated[
-    Path,
-    typer.Option(
-        "--workspace", "-w", help="The workspace (holds briefs/ and templates/).", metavar="DIR"
-    ),
-]
-
 # Choices typer checks itself (a wrong one is a usage error, exit 2). They mirror
-# briefgen.render.WRITERS and briefgen.datamodel.ITEM_KINDS, which import heavier code.
+# briefgen.render.WRITERS, which imports heavier code.
 OutputFormat = Enum("OutputFormat", {name: name for name in ("pdf", "docx", "html")}, type=str)
-ItemKind = Enum(
-    "ItemKind",
-    {kind: kind for kind in ("facts", "quotes", "people", "organisations", "states",
-                             "workstreams", "events", "figures", "sources")},
-    type=str,
-)  # fmt: skip
 EditionChoice = Enum(
     "EditionChoice", {"full": "full", "releasable": "releasable", "both": "both"}, type=str
 )
 PdfVariant = Enum("PdfVariant", {"ua": "pdf/ua-1", "a": "pdf/a-3b"}, type=str)
-ListKind = Enum("ListKind", {**{k.value: k.value for k in ItemKind}, "tags": "tags"}, type=str)
 
 SpecPaths = Annotated[
     list[Path],
@@ -72,22 +55,6 @@ SpecPaths = Annotated[
         metavar="SPEC",
     ),
 ]
-DatasetOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer needs Optional here
-    typer.Option(
-        "--dataset",
-        help="Dataset YAML to use instead of the one shipped.",
-        dir_okay=False,
-        metavar="FILE",
-    ),
-]
-
-
-def report(problems) -> None:
-    for problem in problems:
-        typer.echo(str(problem), err=True)
-
-
 def show(result) -> None:
     """Print a build or check report: lines on stdout, warnings on stderr."""
     for line in result.lines:
@@ -279,87 +246,6 @@ def build_and_show(
     for note in result.notes:
         typer.echo(note)
     report(result.warnings)
-
-
-@data_app.command("check")
-def data_check(
-    dataset: DatasetOption = None,
-    sources: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--sources",
-            help="Folder of source texts to check the quotes against (default: the ones shipped).",
-            file_okay=False,
-            metavar="DIR",
-        ),
-    ] = None,
-    missing: Annotated[
-        bool, typer.Option("--missing", help="List the ids of the items each language lacks.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings (time words that rot) as errors.")
-    ] = False,
-) -> None:
-    """Check ids, references, tags, locators and that every quote is verbatim; flag facts
-    whose time words rot ("next year"); show how much is translated, per language."""
-    from briefgen.dataset_review import (
-        coverage_table,
-        missing_lines,
-        relative_time_words,
-        translation_coverage,
-    )
-    from briefgen.listing import count
-    from briefgen.load_dataset import load_dataset
-
-    loaded = load_dataset(dataset, sources_dir=sources)
-    warnings = relative_time_words(loaded)
-    if strict and warnings:
-        raise BriefgenError([replace(w, severity="error") for w in warnings])
-    counts = ", ".join(count(loaded.items(kind.value), kind.value) for kind in ItemKind)
-    typer.echo(f"{loaded.path}: ok ({counts})")
-    coverage = translation_coverage(loaded)
-    for line in coverage_table(coverage) + (missing_lines(coverage) if missing else []):
-        typer.echo(line)
-    report(warnings)
-
-
-def list_kind(value: str) -> str:
-    """A kind of item, in any case; a near miss ('fact') is told the word it meant."""
-    from briefgen.errors import did_you_mean
-
-    kinds = [kind.value for kind in ListKind]
-    if value.lower() in kinds:
-        return value.lower()
-    choices = ", ".join(f"'{kind}'" for kind in kinds)
-    raise typer.BadParameter(f"'{value}' is not one of {choices}{did_you_mean(value, kinds)}")
-
-
-@data_app.command("list")
-def data_list(
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help=f"What to list: {', '.join(kind.value for kind in ListKind)}.",
-            metavar="KIND",
-            show_default=False,
-            callback=list_kind,
-        ),
-    ],
-    tag: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--tag", "-t", metavar="TAG", help="Only items with this tag (repeat: any of them)."
-        ),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a JSON array of the items with all their fields.")
-    ] = False,
-    dataset: DatasetOption = None,
-) -> None:
-    """Show dataset items so a spec author can find their ids."""
-    from briefgen.listing import print_items
-
-    print_items(kind, tags=tag or [], as_json=as_json, dataset_path=dataset)
 
 
 @audience_app.command("list")

@@ -130,7 +130,11 @@ class Source(Strict):
     date: PartialDate
     kind: Text
     language: Text
-    file: Text = Field(description="text of the source, relative to the dataset folder")
+    file: Text = Field(
+        description="the source's text, relative to the dataset file's folder: .txt (blocks "
+        "after a --- line), .md or .html (paragraphs as a reader sees them)"
+    )
+    url: str | None = Field(default=None, description="where it was published")
     note: str | None = None
     date_inferred: tuple[DatePart, ...] = Field(default=(), description=INFERRED_DATE_DESCRIPTION)
 

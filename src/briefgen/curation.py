@@ -1,0 +1,193 @@
+"""Tools for curators: register a source, find where words stand in the sources, and turn
+a verbatim passage into a quote item ready to paste.
+
+Curators write locators (source and paragraph) by hand; these tools count the
+paragraphs the way the checks do (:mod:`briefgen.sources`), so what they
+print is what ``briefgen data check`` proves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.datamodel import SLUG_PATTERN
+from briefgen.errors import BriefgenError, Problem, did_you_mean
+from briefgen.inputfiles import is_regular
+from briefgen.load_dataset import Dataset, load_dataset
+from briefgen.sources import SOURCE_SUFFIXES, normalise_space, read_paragraphs
+
+# Where one sentence ends and the next begins (after a closing quotation mark, too).
+NEXT_SENTENCE = r"\s+(?=[\"“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])"
+SENTENCE_END = re.compile(rf"(?<=[.!?…]){NEXT_SENTENCE}|(?<=[.!?…][”\"»’)]){NEXT_SENTENCE}")
+
+
+@dataclass(frozen=True)
+class Found:
+    source: str
+    paragraph: int
+    sentence: str  # the sentence holding the words (the paragraph if they span several)
+
+
+def find_words(dataset: Dataset, words: str, source: str | None = None) -> list[Found]:
+    """Every place the words stand (case and spacing aside), in source and paragraph order."""
+    if source is not None and source not in dataset.paragraphs:
+        raise BriefgenError(unknown_source(dataset, source, "--source"))
+    wanted = normalise_space(words).casefold()
+    found = []
+    for source_id, paragraphs in dataset.paragraphs.items():
+        if source is not None and source_id != source:
+            continue
+        for number, paragraph in enumerate(paragraphs, start=1):
+            flat = normalise_space(paragraph)
+            if wanted not in flat.casefold():
+                continue
+            sentences = [s for s in SENTENCE_END.split(flat) if wanted in s.casefold()]
+            found.append(Found(source_id, number, sentences[0] if sentences else flat))
+    return found
+
+
+def quote_item(
+    dataset: Dataset, source: str, paragraph: int, text: str, speaker: str | None = None
+) -> str:
+    """A quote item, as YAML to paste under ``quotes:``, for words that stand verbatim in
+    the paragraph; else an error that says where the nearest match differs."""
+    if source not in dataset.paragraphs:
+        raise BriefgenError(unknown_source(dataset, source, "--source"))
+    paragraphs = dataset.paragraphs[source]
+    if not 1 <= paragraph <= len(paragraphs):
+        raise BriefgenError(
+            f"--paragraph: '{source}' has paragraphs 1 to {len(paragraphs)}, not {paragraph}"
+        )
+    if speaker is not None and speaker not in dataset.ids("people"):
+        raise BriefgenError(
+            f"--speaker: unknown person '{speaker}'{did_you_mean(speaker, dataset.ids('people'))}"
+            " (see: briefgen data list people)"
+        )
+    words = normalise_space(text).strip("\"“”«»")
+    where = normalise_space(paragraphs[paragraph - 1])
+    if words not in where:
+        raise BriefgenError(
+            f"not word for word in paragraph {paragraph} of '{source}': {difference(where, words)}"
+        )
+    slug = "-".join(re.findall(r"[a-z0-9]+", words.lower())[:4]) or "quote"
+    lines = [
+        f"  - id: {(speaker.split('-')[-1] + '-') if speaker else ''}{slug}",
+        f"    source: {source}",
+        f"    paragraph: {paragraph}",
+        f"    speaker: {speaker}" if speaker else
+        "    speaker: SPEAKER-ID   # who said it: briefgen data list people",
+        "    text: >-",
+        *textwrap.wrap(words, width=78, initial_indent=" " * 6, subsequent_indent=" " * 6,
+                       break_long_words=False, break_on_hyphens=False),
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def difference(paragraph: str, words: str) -> str:
+    """Where ``words`` part from the passage of ``paragraph`` that matches them best."""
+    matcher = difflib.SequenceMatcher(None, paragraph, words, autojunk=False)
+    # Aligned on the first run of a dozen letters that agree, in the order of the words.
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= min(12, len(words))]
+    if not blocks:
+        return "nothing close to these words there; try: briefgen data find \"some words\""
+    start = blocks[0].a - blocks[0].b  # where the words would begin in the paragraph
+    for offset, letter in enumerate(words):
+        at = start + offset
+        if at < 0 or at >= len(paragraph) or paragraph[at] != letter:
+            back = words.rfind(" ", 0, offset) + 1  # from the start of the word that differs
+            offset, at = back, start + back
+            agreed = words[max(0, offset - 30) : offset]
+            source_has = paragraph[max(at, 0) : max(at, 0) + 25] if at < len(paragraph) else ""
+            return (
+                f"after «…{agreed}» the source has «{source_has}…», you gave "
+                f"«{words[offset : offset + 25]}…»"
+            )
+    return "the words run past the end of the paragraph"
+
+
+def unknown_source(dataset: Dataset, source: str, option: str) -> str:
+    known = list(dataset.paragraphs)
+    return f"{option}: unknown source '{source}'{did_you_mean(source, known)} (sources: " \
+        f"{', '.join(known)})"  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewSource:
+    id: str
+    title: str
+    publisher: str
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    language: str = "en"
+    kind: str = "news article"
+    url: str | None = None
+
+
+def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], list[str]]:
+    """Copy ``file`` into the dataset folder's ``sources/`` and register it in a dataset
+    file of its own (``<id>.yaml``); return what was written and the source's numbered
+    paragraphs. The dataset must still load afterwards, or nothing is left written."""
+    folder, file = Path(folder), Path(file)
+    if not folder.is_dir():
+        raise BriefgenError(Problem(
+            "add-source needs the dataset's folder (a dataset may be a folder of YAML "
+            "files); give --dataset DIR", folder))  # fmt: skip
+    if not re.match(SLUG_PATTERN, new.id):
+        raise BriefgenError(f"--id: '{new.id}' is not a valid id; use lowercase letters, "
+                            "digits and hyphens")  # fmt: skip
+    if not is_regular(file) or file.suffix.lower() not in SOURCE_SUFFIXES:
+        raise BriefgenError(Problem(
+            f"not a source file briefgen reads: a regular {', '.join(SOURCE_SUFFIXES)} file",
+            file))  # fmt: skip
+    text_path = folder / "sources" / f"{new.id}{file.suffix.lower()}"
+    entry_path = folder / f"{new.id}.yaml"
+    for taken in (text_path, entry_path):
+        if taken.exists():
+            raise BriefgenError(Problem("already exists; choose another --id", taken))
+    try:
+        paragraphs = read_paragraphs(file)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefgenError(Problem(f"cannot read it as UTF-8 text: {exc}", file)) from None
+    if not paragraphs:
+        raise BriefgenError(Problem("has no paragraphs of text", file))
+    written = []
+    try:
+        text_path.parent.mkdir(exist_ok=True)
+        shutil.copyfile(file, text_path)
+        written.append(text_path)
+        entry_path.write_text(source_entry(new, text_path.relative_to(folder)), "utf-8")
+        written.append(entry_path)
+        load_dataset(folder)  # proves the new file (dates, ids unique across the folder)
+    except (OSError, BriefgenError) as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, BriefgenError):
+            raise
+        raise BriefgenError(Problem(f"cannot write: {exc.strerror}", exc.filename)) from None
+    return written, paragraphs
+
+
+def source_entry(new: NewSource, relative: Path) -> str:
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [
+        f"# {new.id}: registered by `briefgen data add-source`. Add the facts and quotes",
+        "# curated from it below (under facts: and quotes:), each with its paragraph.",
+        "",
+        "sources:",
+        f"  - id: {new.id}",
+        f"    title: {quoted(new.title)}",
+        f"    publisher: {quoted(new.publisher)}",
+        f"    date: {quoted(new.date)}",
+        f"    kind: {quoted(new.kind)}",
+        f"    language: {quoted(new.language)}",
+        f"    file: {relative.as_posix()}",
+    ]
+    if new.url:
+        lines.append(f"    url: {quoted(new.url)}")
+    return "\n".join(lines) + "\n"

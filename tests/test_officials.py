@@ -46,7 +46,9 @@ def long_spec(write_yaml, minimal_spec, audience="minister", budget="    page_bu
     spec = minimal_spec.replace("audience: minister", f"audience: {audience}")
     spec = spec.replace("    marking: OFFICIAL\n", "    marking: OFFICIAL\n" + budget)
     spec += "      - heading: Long\n        text: |\n" + "".join(
-        f"          Paragraph {i} of a brief that will not fit.\n\n" for i in range(90)
+        # Words, not numbers: --strict also flags numbers in one's own words that cite nothing.
+        f"          Paragraph {'i' * (i % 7 + 1)} of a brief that will not fit.\n\n"
+        for i in range(90)
     )
     return write_yaml(spec)
 

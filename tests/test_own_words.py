@@ -140,6 +140,9 @@ def test_what_own_words_cite_counts_for_markings_and_release(
     assert "sections[1].points[1].cite[0]: includes 'workstreams-led-by-27-plus-states', " \
         "marked SECRET, above the brief's OFFICIAL" in str(excinfo.value)  # fmt: skip
     spec = (minimal_spec + CITED).replace("marking: OFFICIAL", "marking: SECRET")
+    # Its own words may be released: marked OFFICIAL, section by section.
+    spec = spec.replace("kind: purpose\n", "kind: purpose\n        marking: OFFICIAL\n")
+    spec = spec.replace("kind: key-points\n", "kind: key-points\n        marking: OFFICIAL\n")
     spec = spec.replace("[workstreams-led-by-27-plus-states]", "[seven-thematic-workstreams]")
     out = tmp_path / "b"
     build_briefs([write_yaml(spec, "b.yaml")], out_dir=out, dataset_path=restricted,

@@ -54,20 +54,29 @@ def test_every_example_releasable_edition_withholds_internal_advice(examples, sp
     ]
     advice += [s["heading"] for s in spec["sections"] if s.get("releasable") is False]
     withheld_text = [
-        text for s in spec["sections"] if s["heading"] in advice
+        text if isinstance(text, str) else text["text"]
+        for s in spec["sections"] if s["heading"] in advice
         for text in [*(s.get("points") or []), *(q["answer"] for q in s.get("questions") or [])]
     ]  # fmt: skip
+    if isinstance(spec.get("critical_date"), dict):
+        withheld_text.append(spec["critical_date"]["reason"])
     contact = spec["contact"]
     name = spec["id"] + RELEASABLE_SUFFIX
-    full_pdf = " ".join(pdf_pages(out / f"{spec['id']}.pdf")).casefold()
+
+    def lines(text: str) -> set[str]:  # an audience may print headings in capitals
+        return {line.strip().casefold() for line in text.splitlines()}
+
+    full = lines("\n".join(pdf_pages(out / f"{spec['id']}.pdf")))
     # Shown in the full edition (an audience may leave a kind out of both), so that their
     # absence below means something.
-    assert [heading for heading in advice if heading.casefold() in full_pdf]
-    for text in (" ".join(pdf_pages(out / f"{name}.pdf")), docx_text(out / f"{name}.docx")):
-        for heading in advice:  # an audience may print headings in capitals
-            assert heading.casefold() not in text.casefold(), heading
+    assert [heading for heading in advice if heading.casefold() in full]
+    for text in ("\n".join(pdf_pages(out / f"{name}.pdf")), docx_text(out / f"{name}.docx")):
+        for heading in advice:
+            assert heading.casefold() not in lines(text), heading
+        flat = " ".join(text.split())
         for words in withheld_text:
-            assert words[:40] not in text, words
+            assert " ".join(words.split())[:40] not in flat, words
+        assert labels["critical_date"] not in text
         for key in ("phone", "email"):
             if contact.get(key):
                 assert contact[key] not in text, key
@@ -94,20 +103,24 @@ def test_the_build_and_manifest_say_what_was_withheld(examples, tmp_path):
     withheld = manifest["minister-hlm-2026-releasable"]["withheld"]
     assert withheld == {
         "sections": [
+            "sections[0] Purpose (purpose)",
             "sections[1] Recommendation (recommendation)",
-            "sections[4] Points to make (key-messages)",
-            "sections[6] Defensive Q&A (q-and-a)",
+            "sections[3] Handling (other)",
+            "sections[5] Points to make (key-messages)",
+            "sections[7] Defensive Q&A (q-and-a)",
         ],
         "items": [],
-        "other": ["decision block", "contact phone", "contact email"],
+        "words": [],
+        "other": ["critical date", "decision block", "contact phone", "contact email"],
     }
     assert manifest["minister-hlm-2026"]["withheld"] is None  # the full edition's
     releasable = [spec.stem + RELEASABLE_SUFFIX for spec in EXAMPLE_SPECS]
     assert sorted(note.split(":")[0] for note in report.notes) == sorted(releasable)
     assert (
-        "minister-hlm-2026-releasable: marked OFFICIAL; withheld sections[1] Recommendation "
-        "(recommendation), sections[4] Points to make (key-messages), sections[6] Defensive "
-        "Q&A (q-and-a); decision block, contact phone, contact email"
+        "minister-hlm-2026-releasable: marked OFFICIAL; withheld sections[0] Purpose (purpose), "
+        "sections[1] Recommendation (recommendation), sections[3] Handling (other), sections[5] "
+        "Points to make (key-messages), sections[7] Defensive Q&A (q-and-a); critical date, "
+        "decision block, contact phone, contact email"
     ) in report.notes
     # A build that finds them up to date says it again, from the manifest.
     again = build_briefs(EXAMPLE_SPECS, out_dir=out, options=BuildOptions(edition="both"))
@@ -150,6 +163,7 @@ RELEASE_SPEC = """
     sections:
       - heading: Purpose
         kind: purpose
+        marking: OFFICIAL
         text: To test.
       - heading: History
         kind: background
@@ -170,7 +184,7 @@ def test_an_item_above_what_may_be_released_is_an_error_naming_it(
         build_briefs([path], out_dir=tmp_path / "out", dataset_path=dataset)
     (problem,) = excinfo.value.problems
     assert str(problem) == (
-        f"{path}:19:7: error: sections[1].select.facts: the releasable edition would show "
+        f"{path}:20:7: error: sections[1].select.facts: the releasable edition would show "
         "'red-crescent-88-year-history', marked OFFICIAL-SENSITIVE, above OFFICIAL, the highest "
         "level the default scheme releases; mark it 'releasable: false' in the dataset, or its "
         "section 'releasable: false' in the spec"
@@ -209,7 +223,8 @@ def test_an_advice_section_goes_in_only_when_the_spec_says_so_and_never_its_deci
     write_yaml, tmp_path
 ):
     spec = RELEASE_SPEC.replace(
-        "        kind: recommendation\n", "        kind: recommendation\n        releasable: true\n"
+        "        kind: recommendation\n",
+        "        kind: recommendation\n        releasable: true\n        marking: OFFICIAL\n",
     ).replace("        kind: background\n", "        kind: background\n        releasable: false\n")
     out = tmp_path / "out"
     report = build_briefs([write_yaml(spec)], out_dir=out)

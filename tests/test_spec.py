@@ -81,7 +81,8 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
             "marking: OFFICIAL",
             "marking: OFICIAL",
             "6:1: error: marking: unknown marking 'OFICIAL'; did you mean 'OFFICIAL'? (the "
-            "default scheme has: UNCLASSIFIED, OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET)",
+            "default scheme has: UNCLASSIFIED, OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET; "
+            "a workspace's markings.yaml may set others)",
         ),
         (
             "date: 2026-03-02",
@@ -98,7 +99,8 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
             "marking: OFFICIAL",
             "marking: ДСП",  # a level of another scheme than the workspace's
             "6:1: error: marking: unknown marking 'ДСП' (the default scheme has: UNCLASSIFIED, "
-            "OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET)",
+            "OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET; a workspace's markings.yaml may "
+            "set others)",
         ),
         (
             "critical_date: Routine",
@@ -108,7 +110,9 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
         (
             "contact: {name: A. Officer, role: Desk Officer}",
             "contact: A. Officer",
-            "9:1: error: contact: expected a mapping of 'key: value' lines, got 'A. Officer'",
+            "9:1: error: contact: give the contact officer as name: and role: on lines beneath "
+            "it, e.g. contact: {name: A. Officer, role: Desk Officer} (phone: and email: may "
+            "follow)",
         ),
         (
             "    for: Minister\n",

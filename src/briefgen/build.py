@@ -125,7 +125,8 @@ def check_briefs(spec_paths: list[Path], dataset_path: Path | None = None) -> Re
 
     def check(item: LoadedSpec, brief: Brief) -> str:
         check_template(brief, template_dirs(item.path))
-        return f"{item.path}: ok ({item.spec.audience}, {len(item.spec.sections)} sections)"
+        count = len(item.spec.sections)
+        return f"{item.path}: ok ({item.spec.audience}, {count} section{'s' if count > 1 else ''})"
 
     report = Report()
     report.lines = list(dict.fromkeys(each_brief(spec_paths, dataset_path, report, check)))
@@ -475,6 +476,7 @@ def each_brief(
             continue
         if options.strict or settings.cite_numbers:
             report.warnings += uncited_numbers(item)
+        report.warnings += unconfirmed_label(item)
         draft = options.draft or item.spec.draft
         for edition in editions(item.spec, options):
             if edition == "full":
@@ -485,7 +487,7 @@ def each_brief(
                 problems += found
                 report.warnings += nothing_withheld(item, release)
                 brief = compose_brief(item.spec, cleared, dataset, release, draft, item.scheme)
-                report.notes.append(withheld_note(brief))
+                report.notes.append(withheld_note(brief) + floor_note(item, brief))
             try:
                 results.append(step(item, brief))
             except BriefgenError as exc:
@@ -525,3 +527,27 @@ def withheld_note(brief: Brief) -> str:
         f"{brief.output_id}: marked {brief.marking}; withheld "
         f"{brief.withheld.describe() if brief.withheld else 'nothing'}"
     )
+
+
+def unconfirmed_label(item: LoadedSpec) -> list[Problem]:
+    """A marking printed in a wording the scheme itself says is not checked yet."""
+    why = item.scheme.unconfirmed(item.spec.marking, item.spec.language)
+    if why is None:
+        return []
+    label = item.scheme.label(item.spec.marking, item.spec.language)
+    return [
+        item.doc.problem(
+            ("marking",),
+            f"prints the marking as '{label}', which the {item.scheme.name} scheme marks as "
+            f"unconfirmed: {why}; confirm it and remove its 'unconfirmed:' entry in "
+            f"{item.scheme.path.name}",
+            severity="warning",
+        )
+    ]
+
+
+def floor_note(item: LoadedSpec, brief: Brief) -> str:
+    """Why a releasable edition is marked above its full edition: the scheme's floor."""
+    if item.scheme.above(brief.marking, item.spec.marking):
+        return f" ({brief.marking} is the {item.scheme.name} scheme's floor for release)"
+    return ""

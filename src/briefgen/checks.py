@@ -34,7 +34,15 @@ def marking_too_low(item: LoadedSpec, selections: Selections, dataset, scheme) -
     """A brief's marking must be at least that of everything it shows: selected items,
     cited items, charted items, and the speakers and organisations printed with them.
     An item whose marking the workspace's scheme does not have is an error too."""
-    errors = []
+    errors = [
+        item.doc.problem(
+            ("sections", index, "marking"),
+            f"the section's own words are marked {section.marking}, above the brief's "
+            f"{item.spec.marking}; raise the brief's marking or lower the section's",
+        )
+        for index, section in enumerate(item.spec.sections)
+        if section.marking and scheme.above(section.marking, item.spec.marking)
+    ]
     reported = set()
     for where, part in shown_items(item.spec, selections, dataset):
         if part.id in reported:
@@ -78,9 +86,9 @@ def untranslated(item: LoadedSpec, selections: Selections, dataset, kept=None) -
         warnings.append(
             item.doc.problem(
                 where,
-                f"'{part.id}' has no translation into {language}; it is printed in its "
+                f"'{part.id}' has no translation into {language}, so it would print in its "
                 f"original language ({original}); add one under its translations: "
-                f"(briefgen data check lists what is missing)",
+                f"(briefgen data check --missing lists what is missing)",
                 severity="warning",
             )
         )

@@ -104,8 +104,9 @@ def build(
             "--edition",
             case_sensitive=False,
             metavar="EDITION",
-            help="full, releasable (only what is cleared for release: <id>-releasable.pdf) "
-            "or both. Default: what each spec says.",
+            help="full, releasable (<id>-releasable.pdf: internal advice, the decision "
+            "block, the critical date, phone, email and what is not cleared withheld, marked "
+            "from what it still shows) or both. Default: what each spec says.",
         ),
     ] = None,
     draft: Annotated[
@@ -113,7 +114,12 @@ def build(
     ] = False,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Treat warnings (over the page budget…) as errors."),
+        typer.Option(
+            "--strict",
+            help="Treat warnings as errors: over the page budget, an item with no "
+            "translation, a releasable edition that withholds nothing, a number in your own "
+            "words that cites nothing…",
+        ),
     ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even the outputs that are up to date.")

@@ -78,8 +78,9 @@ def compose_brief(
         addressee=spec.addressee,
         department=spec.department,
         contact=contact,
-        critical_date=spec.critical_date.date if spec.critical_date else None,
-        critical_reason=spec.critical_date.reason if spec.critical_date else None,
+        # When a decision is needed, and why, is internal: not in a releasable edition.
+        critical_date=spec.critical_date.date if spec.critical_date and not release else None,
+        critical_reason=spec.critical_date.reason if spec.critical_date and not release else None,
         page_budget=spec.page_budget,
         keywords=keywords(sections, context),
         sections=sections,

@@ -156,11 +156,12 @@ class Withheld:
 
     sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
     items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
-    other: tuple[str, ...] = ()  # "decision block", "contact phone", "contact email"
-    KEYS = ("sections", "items", "other")
+    words: tuple[str, ...] = ()  # the author's, resting on those: "sections[2].points[0]"
+    other: tuple[str, ...] = ()  # "critical date", "decision block", "contact phone"…
+    KEYS = ("sections", "items", "words", "other")
 
     def __bool__(self) -> bool:
-        return bool(self.sections or self.items or self.other)
+        return bool(self.sections or self.items or self.words or self.other)
 
     def as_dict(self) -> dict[str, list[str]]:
         return {key: list(getattr(self, key)) for key in self.KEYS}
@@ -171,6 +172,8 @@ class Withheld:
             parts.append(", ".join(self.sections))
         if self.items:
             parts.append(f"items {', '.join(self.items)}")
+        if self.words:
+            parts.append(f"own words resting on them: {', '.join(self.words)}")
         if self.other:
             parts.append(", ".join(self.other))
         return "; ".join(parts) or "nothing"

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from briefgen.datamodel import Strict, Text
 from briefgen.errors import BriefgenError, did_you_mean
@@ -24,7 +24,13 @@ from briefgen.workspace import SCHEMES_DIR, scheme_path
 
 LANGUAGES = ("en", "ru", "kk")
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+def check_colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"'{value}' is not a colour; write it as #rrggbb, e.g. \"#7a1f1f\"")
+    return value
+
+
+Colour = Annotated[str, AfterValidator(check_colour)]
 Language = Annotated[str, StringConstraints(pattern=r"^(en|ru|kk)$")]
 
 
@@ -33,6 +39,11 @@ class Level(Strict):
     label: dict[Language, Text] = Field(min_length=1, description="printed marking, per language")
     short: dict[Language, Text] = Field(default_factory=dict, description="short form")
     colour: Colour = Field(default="#000000", description="of the marking line on the page")
+    unconfirmed: dict[Language, Text] = Field(
+        default_factory=dict,
+        description="labels not yet checked against their legal text: language → why; a "
+        "brief printing one is warned",
+    )
 
 
 class ReleaseRule(Strict):
@@ -46,12 +57,14 @@ class SchemeFile(Strict):
     name: Text
     description: str = ""
     sources: tuple[Text, ...] = Field(default=(), description="where the wording comes from")
-    levels: tuple[Level, ...] = Field(min_length=1, description="lowest first")
+    levels: tuple[Level, ...] = Field(description="lowest first")
     items_default: Text = Field(description="the marking of a dataset item that gives none")
     release: ReleaseRule
 
     @model_validator(mode="after")
     def levels_named(self) -> SchemeFile:
+        if not self.levels:
+            raise ValueError("levels: give at least one level, lowest first")
         ids = [level.id for level in self.levels]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -143,10 +156,25 @@ class MarkingScheme:
 
     def unknown(self, value: str) -> str:
         """The message for a marking the scheme does not have."""
-        return (
-            f"unknown marking '{value}'{did_you_mean(value, self.ids)} "
-            f"(the {self.name} scheme has: {', '.join(self.ids)})"
-        )
+        names = [
+            name
+            for level in self.content.levels
+            for name in (level.id, *level.label.values(), *level.short.values())
+        ]
+        shorts = [s for level in self.content.levels for s in level.short.values()]
+        if self.path.parent == SCHEMES_DIR:
+            where = f"the {self.name} scheme has: {', '.join(self.ids)}; a workspace's " \
+                "markings.yaml may set others"  # fmt: skip
+        else:
+            where = f"the {self.name} scheme of {self.path} has: {', '.join(self.ids)}"
+            where += f", or their labels and short forms, e.g. {shorts[-1]}" if shorts else ""
+        # A near id first; a near label or short form (ДПС for ДСП) else.
+        near = did_you_mean(value, self.ids) or did_you_mean(value, names)
+        return f"unknown marking '{value}'{near} ({where})"
+
+    def unconfirmed(self, level: str, language: str) -> str | None:
+        """Why a level's label in a language is not confirmed yet, if the scheme says so."""
+        return self._levels[level].unconfirmed.get(language)
 
 
 def _in_language(texts: dict[str, str], language: str) -> str:

@@ -24,7 +24,9 @@ from briefgen.selection import Selections, chart_items, in_edition, shown_items
 
 # Section kinds that hold the ministry's own advice, withheld unless a section says
 # ``releasable: true``: what to decide, what to say, how to answer, and annexes.
-INTERNAL_KINDS = ("recommendation", "key-messages", "lines-to-take", "q-and-a", "annex")
+INTERNAL_KINDS = (
+    "summary", "recommendation", "key-messages", "lines-to-take", "q-and-a", "annex"
+)
 
 
 def released(section: Any) -> bool:
@@ -58,9 +60,10 @@ def plan_release(
             if not kept[i]
         ),
         items=withheld_items(spec, full, releasable, kept, dataset),
+        words=withheld_words(spec, kept, dataset),
         other=withheld_other(spec),
     )
-    problems, levels = [], []
+    problems, levels = own_words_levels(loaded, kept, dataset, scheme), []
     reported = set()
     for where, part in shown_items(spec, releasable, dataset, kept):
         level = scheme.item_level(part)
@@ -78,6 +81,7 @@ def plan_release(
                     "'releasable: false' in the spec",
                 )
             )
+    levels += [level for level, _ in own_words_portions(spec, kept, dataset)]
     marking = scheme.highest(levels, at_least=scheme.release_floor)
     return Release(marking, kept, withheld), problems
 
@@ -110,8 +114,64 @@ def withheld_items(
     return tuple(ids)
 
 
+def own_words_portions(spec: Any, kept: tuple[bool, ...], dataset: Any):
+    """(marking, index) of each kept section that still prints the author's own words:
+    they carry the section's ``marking:``, or the brief's (portion marking)."""
+    for index, section in enumerate(spec.sections):
+        if kept[index] and any(shown_words(section, dataset)):
+            yield section.marking or spec.marking, index
+
+
+def own_words_levels(loaded: Any, kept: tuple[bool, ...], dataset: Any, scheme: Any) -> list:
+    """Errors for own words kept at a level the scheme does not release."""
+    spec = loaded.spec
+    problems = []
+    for level, index in own_words_portions(spec, kept, dataset):
+        if scheme.releasable(level):
+            continue
+        section = spec.sections[index]
+        whose = "" if section.marking else " (the brief's marking)"
+        problems.append(
+            loaded.doc.problem(
+                ("sections", index),
+                f"the releasable edition would keep your own words in '{section.heading}', "
+                f"marked {level}{whose}, above {scheme.release_highest}, the highest level the "
+                f"{scheme.name} scheme releases; if they may be released, give the section "
+                f"'marking: {scheme.release_highest}', else 'releasable: false'",
+            )
+        )
+    return problems
+
+
+def shown_words(section: Any, dataset: Any):
+    """The section's own paragraphs, points and answers a releasable edition prints (what
+    rests on an item not cleared is left out with it)."""
+    cleared = lambda cite: all(in_edition(dataset.get(i), "releasable", dataset) for i in cite)  # noqa: E731
+    yield from (w.text for w in (*section.text, *section.points) if cleared(w.cite))
+    yield from (q.answer for q in section.questions if cleared(q.cite))
+
+
+def withheld_words(spec: Any, kept: tuple[bool, ...], dataset: Any) -> tuple[str, ...]:
+    """The author's paragraphs, points and answers left out of kept sections because
+    they rest on what is not cleared for release, by key path."""
+    paths = []
+    for index, section in enumerate(spec.sections):
+        if not kept[index]:
+            continue
+        for key, entries in (("text", section.text), ("points", section.points),
+                             ("questions", section.questions)):  # fmt: skip
+            paths += [
+                f"sections[{index}].{key}[{n}]"
+                for n, entry in enumerate(entries)
+                if not all(in_edition(dataset.get(i), "releasable", dataset) for i in entry.cite)
+            ]
+    return tuple(paths)
+
+
 def withheld_other(spec: Any) -> tuple[str, ...]:
     other = []
+    if spec.critical_date is not None:
+        other.append("critical date")
     if any(section.kind == "recommendation" for section in spec.sections):
         other.append("decision block")
     if spec.contact.phone:

@@ -276,7 +276,13 @@ class Section(Strict):
     releasable: bool | None = Field(
         default=None,
         description="in a releasable edition? Default: yes, but for the kinds that hold "
-        "internal advice (recommendation, key-messages, lines-to-take, q-and-a, annex)",
+        "internal advice (summary, recommendation, key-messages, lines-to-take, q-and-a, "
+        "annex)",
+    )
+    marking: Marking | None = Field(
+        default=None,
+        description="the marking of this section's own words (text, points, answers); "
+        "default: the brief's. A releasable edition is marked at least this",
     )
     charts: tuple[Chart, ...] = Field(default=(), description="figures drawn from the dataset")
 

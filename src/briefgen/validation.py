@@ -49,7 +49,9 @@ def located_problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> P
 # A value quoted back in a message ('unknown fact id ...') is shown up to this long: a
 # 200,000-character id must not make a 200 kB message (twenty of them, a 4 MB report).
 LONGEST_QUOTED = 60
-QUOTED = re.compile(f"'([^'\n]{{{LONGEST_QUOTED + 1},}})'")
+# A span holding " (" is the message's own words between two apostrophes (the brief's
+# marking (...)), not a value quoted back.
+QUOTED = re.compile(f"'((?:(?! \\()[^'\n]){{{LONGEST_QUOTED + 1},}})'")
 
 
 def clip_quoted(message: str) -> str:

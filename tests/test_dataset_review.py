@@ -135,3 +135,21 @@ def test_a_dataset_item_marked_outside_the_workspace_scheme_is_an_error(tmp_path
         f"shows '{fact}', whose marking 'OFFICIAL' is not in the kazakhstan marking scheme "
         "(levels: open, dsp, secret, top-secret, special-importance)"
     ) in str(excinfo.value)
+
+
+def test_a_brief_showing_a_fact_with_time_words_is_warned(tmp_path, dataset_copy, write_yaml):
+    data = yaml.safe_load(dataset_copy.read_text(encoding="utf-8"))
+    data["facts"][50]["text"] = "The article reports that 90 further states will join next year."
+    dataset_copy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    from conftest import MINIMAL_SPEC
+
+    path = write_yaml(MINIMAL_SPEC + "      - heading: F\n        select:\n"
+                      "          facts: {ids: [ninety-states-joined]}\n")  # fmt: skip
+    from briefgen.build import check_briefs
+
+    (warning,) = check_briefs([path], dataset_copy).warnings
+    assert str(warning) == (
+        f"{path}:17:7: warning: sections[1].select.facts: shows 'ninety-states-joined', which "
+        "says 'next year': a time word that reads wrong in a brief dated 2026-03-02; fix the "
+        "fact (briefgen data check lists such facts)"
+    )

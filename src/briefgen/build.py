@@ -450,7 +450,13 @@ def each_brief(
 ) -> list[T]:
     """Select, compose and run ``step`` on every edition of every brief; raise all their
     problems at once."""
-    from briefgen.checks import empty_selections, marking_too_low, uncited_numbers, untranslated
+    from briefgen.checks import (
+        empty_selections,
+        marking_too_low,
+        rotting_words,
+        uncited_numbers,
+        untranslated,
+    )
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
     from briefgen.longwords import long_words
@@ -468,6 +474,7 @@ def each_brief(
         problems += marking_too_low(item, full, dataset, item.scheme)
         report.warnings += empty_selections(item, full)
         report.warnings += untranslated(item, full, dataset)
+        report.warnings += rotting_words(item, full, dataset)
         report.warnings += long_words(item.doc)  # broken where the line ends: say so
         try:  # a typo in the audience's audience.yaml is found by validate too
             settings = audience_settings(template_dirs(item.path), item.spec.audience)

@@ -159,3 +159,28 @@ def uncited_numbers(item: LoadedSpec) -> list:
                     )
                 )
     return warnings
+
+
+def rotting_words(item: LoadedSpec, selections: Selections, dataset) -> list:
+    """Facts shown whose time words ("next year") read wrong at the brief's date: the
+    dataset check says so too, but the author of this brief must hear it."""
+    from briefgen.dataset_review import QUOTED, RELATIVE_TIME
+
+    warnings, reported = [], set()
+    for where, part in shown_items(item.spec, selections, dataset):
+        if dataset.kind_of.get(part.id) != "facts" or part.id in reported:
+            continue
+        texts = [part.text, *(t.text for t in part.translations.values() if t.text)]
+        found = [w for text in texts for w in RELATIVE_TIME.findall(QUOTED.sub("", text))]
+        if found:
+            reported.add(part.id)
+            warnings.append(
+                item.doc.problem(
+                    where,
+                    f"shows '{part.id}', which says '{found[0].lower()}': a time word that "
+                    f"reads wrong in a brief dated {item.spec.date.isoformat()}; fix the fact "
+                    "(briefgen data check lists such facts)",
+                    severity="warning",
+                )
+            )
+    return warnings

@@ -8,7 +8,6 @@ warnings.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,14 +15,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.document import Brief, Withheld
 from briefgen.errors import BriefgenError, Problem
+from briefgen.render_jobs import Progress, render_jobs, render_warnings
 from briefgen.workers import stand_down, warm_up
 from briefgen.workspace import (
-    REFERENCE_DOCX,
-    audience_file,
     audience_settings,
     audiences,
     expand_spec_paths,
-    find_workspace,
     template_dirs,
 )
 
@@ -81,16 +78,6 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what each releasable edition withheld
     briefs: list[BriefSummary] = field(default_factory=list)  # build only
-
-
-class Progress:
-    """What a build tells as it renders (nothing, here); the command line shows a bar."""
-
-    def start(self, total: int) -> None:
-        """``total`` outputs are to be rendered."""
-
-    def advance(self, output_id: str) -> None:
-        """One output of brief ``output_id`` is rendered."""
 
 
 def load_all(spec_paths: list[Path], dataset_path: Path | None = None) -> list[LoadedSpec]:
@@ -307,135 +294,6 @@ def summarise(item: RenderedBrief) -> BriefSummary:
     return BriefSummary(item.brief.output_id, item.loaded.path, formats, pages, seconds, state)
 
 
-def render_jobs(
-    jobs: list[Job], options: BuildOptions, progress: Progress | None = None
-) -> list[dict]:
-    """Render each job's template, then write its formats, in worker processes when
-    there are several; every brief's problems are collected before any is raised. Each
-    format is a task of its own, so one brief's PDF and DOCX are written on two cores."""
-    from briefgen.render import Options, render_template, write_output
-
-    render_options = Options(options.pdf_variant, options.time_limit_seconds)
-    progress = progress or Progress()
-    # Off the main thread (the portal's builds) a time limit only works in a worker
-    # process, so everything is rendered there.
-    off_main_thread = threading.current_thread() is not threading.main_thread()
-    wanted = [job for job in jobs if job.wanted]
-    templates = run_calls(
-        [(job, render_template, (job.brief, job.dirs, render_options)) for job in wanted],
-        options.jobs,
-        in_workers=off_main_thread and options.jobs > 1,
-    )
-    rendered = {id(job): result for job, (result, _) in zip(wanted, templates, strict=True)}
-    problems = [problem for _, found in templates for problem in found]
-    tasks = [(job, fmt) for job in wanted if rendered[id(job)] for fmt in job.wanted]
-    progress.start(len(tasks))
-    longest_first = sorted(tasks, key=lambda task: task[1] != "pdf")  # no core idles at the end
-    outcomes = run_calls(
-        [
-            (job, write_output, (rendered[id(job)], fmt, render_options))
-            for job, fmt in longest_first
-        ],
-        options.jobs,
-        in_workers=options.jobs > 1 and (len(tasks) > 1 or off_main_thread),
-        done=lambda job: progress.advance(job.brief.output_id),
-    )
-    outcome = {(id(job), fmt): o for (job, fmt), o in zip(longest_first, outcomes, strict=True)}
-    results: dict[int, dict] = {id(job): {} for job in jobs}
-    for job, fmt in tasks:  # in spec order, for the messages
-        output, found = outcome[id(job), fmt]
-        problems += found
-        if output is not None:
-            results[id(job)][fmt] = output
-    if problems:
-        raise BriefgenError(list(dict.fromkeys(problems)))  # a shared template fails alike
-    return [results[id(job)] for job in jobs]
-
-
-def run_calls(
-    calls: list[tuple[Job, Callable, tuple]],
-    workers: int,
-    in_workers: bool,
-    done: Callable[[Job], None] = lambda job: None,
-) -> list[tuple[object | None, list[Problem]]]:
-    """``function(*args)`` for each call, in worker processes if ``in_workers``: for each
-    call, in order, its result (None if it failed) and its problems; ``done`` is told of
-    each call as it finishes. A worker that dies costs only the call it was running,
-    which runs again; the second death is that call's problem (see briefgen.pool)."""
-    from briefgen.pool import run_in_workers
-
-    def outcome(job: Job, result: Callable[[], object]) -> tuple[object | None, list[Problem]]:
-        try:
-            return result(), []
-        except BriefgenError as exc:
-            return None, exc.problems
-
-    if not (in_workers and calls):
-        outcomes = []
-        for job, function, args in calls:
-            outcomes.append(outcome(job, lambda: function(*args)))  # noqa: B023 - called now
-            done(job)
-        return outcomes
-    found = run_in_workers(
-        [(function, args) for _, function, args in calls],
-        workers,
-        done=lambda index: done(calls[index][0]),
-    )
-    results: list[tuple[object | None, list[Problem]]] = []
-    for (job, _, _), call in zip(calls, found, strict=True):
-        if call.lost is not None:
-            results.append((None, [worker_lost(job, call.lost)]))
-        elif isinstance(call.error, BriefgenError):
-            results.append((None, call.error.problems))
-        elif call.error is not None:
-            raise call.error  # a bug, not a problem in the inputs: shown with its traceback
-        else:
-            results.append((call.result, []))
-    return results
-
-
-def worker_lost(job: Job, how: str) -> Problem:
-    return Problem(
-        f"rendering brief '{job.brief.output_id}' stopped its worker process twice, "
-        f"{how}; build again, or with --jobs 1 to render in one process",
-        job.item.path,
-    )
-
-
-def render_warnings(job: Job, outputs: dict) -> list[Problem]:
-    """Page budget, page 1, and DOCX styles: what only a rendered brief can tell."""
-    from briefgen.checks import first_page_spill, over_budget
-
-    warnings = []
-    brief, dirs = job.brief, job.dirs
-    docx = outputs.get("docx")
-    if docx is not None and docx.missing_styles:
-        missing = ", ".join(docx.missing_styles)
-        warnings.append(
-            reference_warning(job, f"the reference document has no {missing}; used Normal instead")
-        )
-    if docx is not None and docx.dropped:
-        dropped = "; ".join(docx.dropped)
-        warnings.append(
-            reference_warning(
-                job, f"left out of the DOCX what a reference document does not give: {dropped}"
-            )
-        )
-    if "pdf" in job.formats:
-        pages = outputs["pdf"].pages if "pdf" in outputs else job.current["pdf"].get("pages")
-        budget = job.item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
-        warnings += over_budget(job.item, brief.output_id, pages, budget)
-    if "pdf" in outputs:
-        warnings += first_page_spill(job.item, brief.output_id, outputs["pdf"].first_page_spill)
-    return warnings
-
-
-def reference_warning(job: Job, message: str) -> Problem:
-    """A warning about a brief's reference document, located at that document."""
-    where = audience_file(job.dirs, job.brief.audience, REFERENCE_DOCX)
-    return Problem(f"brief '{job.brief.output_id}': {message}", where, severity="warning")
-
-
 def editions(spec, options: BuildOptions) -> list[str]:
     wanted = options.edition or spec.edition
     return ["full", "releasable"] if wanted == "both" else [wanted]
@@ -453,14 +311,17 @@ def each_brief(
     from briefgen.checks import (
         empty_selections,
         marking_too_low,
+        nothing_withheld,
         rotting_words,
         uncited_numbers,
+        unconfirmed_label,
         untranslated,
     )
     from briefgen.compose import compose_brief
     from briefgen.load_dataset import load_dataset
     from briefgen.longwords import long_words
-    from briefgen.release import plan_release
+    from briefgen.release import floor_note, plan_release, withheld_note
+    from briefgen.schema import stale_schemas
     from briefgen.selection import select_sections
 
     options = options or BuildOptions()
@@ -502,59 +363,3 @@ def each_brief(
     if problems:
         raise BriefgenError(list(dict.fromkeys(problems)))  # editions share a template
     return results
-
-
-def stale_schemas(loaded: list[LoadedSpec], dataset_path: Path | None) -> list[Problem]:
-    """Each workspace's copy of its spec schema, where it no longer matches (editors
-    would complete ids and audiences that are gone)."""
-    from briefgen.schema import out_of_date
-
-    workspaces = dict.fromkeys(find_workspace(item.path) for item in loaded)
-    return [found for ws in workspaces if (found := out_of_date(ws, dataset_path)) is not None]
-
-
-def nothing_withheld(item: LoadedSpec, release) -> list[Problem]:
-    """A releasable edition identical to the full one is probably not what was meant."""
-    if release.withheld:
-        return []
-    return [
-        item.doc.problem(
-            ("edition",) if "edition" in item.doc.data else (),
-            "its releasable edition withholds nothing: it shows all the full edition shows; "
-            "check the sections' 'releasable:' and the items' 'releasable:' in the dataset, "
-            "or build the full edition only",
-            severity="warning",
-        )
-    ]
-
-
-def withheld_note(brief: Brief) -> str:
-    """One line for the build's report: what a releasable edition left out, its marking."""
-    return (
-        f"{brief.output_id}: marked {brief.marking}; withheld "
-        f"{brief.withheld.describe() if brief.withheld else 'nothing'}"
-    )
-
-
-def unconfirmed_label(item: LoadedSpec) -> list[Problem]:
-    """A marking printed in a wording the scheme itself says is not checked yet."""
-    why = item.scheme.unconfirmed(item.spec.marking, item.spec.language)
-    if why is None:
-        return []
-    label = item.scheme.label(item.spec.marking, item.spec.language)
-    return [
-        item.doc.problem(
-            ("marking",),
-            f"prints the marking as '{label}', which the {item.scheme.name} scheme marks as "
-            f"unconfirmed: {why}; confirm it and remove its 'unconfirmed:' entry in "
-            f"{item.scheme.path.name}",
-            severity="warning",
-        )
-    ]
-
-
-def floor_note(item: LoadedSpec, brief: Brief) -> str:
-    """Why a releasable edition is marked above its full edition: the scheme's floor."""
-    if item.scheme.above(brief.marking, item.spec.marking):
-        return f" ({brief.marking} is the {item.scheme.name} scheme's floor for release)"
-    return ""

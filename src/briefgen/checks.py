@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from briefgen.errors import did_you_mean
+from briefgen.errors import Problem, did_you_mean
 from briefgen.load_spec import LoadedSpec
 from briefgen.selection import Selections, shown_items
 
@@ -184,3 +184,35 @@ def rotting_words(item: LoadedSpec, selections: Selections, dataset) -> list:
                 )
             )
     return warnings
+
+
+def nothing_withheld(item: LoadedSpec, release) -> list[Problem]:
+    """A releasable edition identical to the full one is probably not what was meant."""
+    if release.withheld:
+        return []
+    return [
+        item.doc.problem(
+            ("edition",) if "edition" in item.doc.data else (),
+            "its releasable edition withholds nothing: it shows all the full edition shows; "
+            "check the sections' 'releasable:' and the items' 'releasable:' in the dataset, "
+            "or build the full edition only",
+            severity="warning",
+        )
+    ]
+
+
+def unconfirmed_label(item: LoadedSpec) -> list[Problem]:
+    """A marking printed in a wording the scheme itself says is not checked yet."""
+    why = item.scheme.unconfirmed(item.spec.marking, item.spec.language)
+    if why is None:
+        return []
+    label = item.scheme.label(item.spec.marking, item.spec.language)
+    return [
+        item.doc.problem(
+            ("marking",),
+            f"prints the marking as '{label}', which the {item.scheme.name} scheme marks as "
+            f"unconfirmed: {why}; confirm it and remove its 'unconfirmed:' entry in "
+            f"{item.scheme.path.name}",
+            severity="warning",
+        )
+    ]

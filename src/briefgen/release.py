@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from briefgen.document import Withheld
+from briefgen.document import Brief, Withheld
 from briefgen.errors import Problem
 from briefgen.selection import Selections, chart_items, in_edition, shown_items
 
@@ -179,3 +179,18 @@ def withheld_other(spec: Any) -> tuple[str, ...]:
     if spec.contact.email:
         other.append("contact email")
     return tuple(other)
+
+
+def withheld_note(brief: Brief) -> str:
+    """One line for the build's report: what a releasable edition left out, its marking."""
+    return (
+        f"{brief.output_id}: marked {brief.marking}; withheld "
+        f"{brief.withheld.describe() if brief.withheld else 'nothing'}"
+    )
+
+
+def floor_note(item: Any, brief: Brief) -> str:
+    """Why a releasable edition is marked above its full edition: the scheme's floor."""
+    if item.scheme.above(brief.marking, item.spec.marking):
+        return f" ({brief.marking} is the {item.scheme.name} scheme's floor for release)"
+    return ""

@@ -19,7 +19,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.load_dataset import Dataset, load_dataset
 from briefgen.markings import MarkingScheme, load_scheme
 from briefgen.specmodel import Spec
-from briefgen.workspace import audiences, template_dirs
+from briefgen.workspace import audiences, find_workspace, template_dirs
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SPEC_SCHEMA_FILE = "brief.schema.json"  # in a workspace, beside briefs/ (as cli.py says)
@@ -121,3 +121,10 @@ def write_schema(text: str, path: Path) -> None:
         raise BriefgenError(
             Problem(f"cannot write the schema: {exc.strerror}; choose another -o", path)
         ) from None
+
+
+def stale_schemas(loaded: list, dataset_path: Path | None) -> list[Problem]:
+    """Each workspace's copy of its spec schema, where it no longer matches (editors
+    would complete ids and audiences that are gone)."""
+    workspaces = dict.fromkeys(find_workspace(item.path) for item in loaded)
+    return [found for ws in workspaces if (found := out_of_date(ws, dataset_path)) is not None]

@@ -66,8 +66,8 @@ def test_event_without_date_says_so(dataset, write_yaml, minimal_spec):
 @pytest.mark.parametrize(
     ("language", "endnote"),
     [
-        ("en", "October 2025 (month and year inferred), paragraph 2"),
-        ("ru", "октябрь 2025 г. (месяц и год установлены по косвенным данным), абзац 2"),
+        ("en", "October 2025 (inferred), paragraph 2"),
+        ("ru", "октябрь 2025 г. (предположительно), абзац 2"),
     ],
 )
 def test_an_inferred_source_date_says_so_in_every_endnote(

@@ -54,8 +54,8 @@ ENGLISH = {
     "original_wording": "Original",
     "keyword_ihl": "international-humanitarian-law",
     "inferred_year": "year inferred",
-    "inferred_month_year": "month and year inferred",
-    "inferred_date": "date inferred",
+    "inferred_month_year": "inferred",
+    "inferred_date": "inferred",
 }
 
 RUSSIAN = {
@@ -103,9 +103,9 @@ RUSSIAN = {
     "unofficial_translation": "неофициальный перевод",
     "original_wording": "Оригинал",
     "keyword_ihl": "международное гуманитарное право",
-    "inferred_year": "год установлен по косвенным данным",
-    "inferred_month_year": "месяц и год установлены по косвенным данным",
-    "inferred_date": "дата установлена по косвенным данным",
+    "inferred_year": "год предположительно",
+    "inferred_month_year": "предположительно",
+    "inferred_date": "предположительно",
 }
 
 KAZAKH = {
@@ -153,9 +153,9 @@ KAZAKH = {
     "unofficial_translation": "ресми емес аударма",
     "original_wording": "Түпнұсқа",
     "keyword_ihl": "халықаралық гуманитарлық құқық",
-    "inferred_year": "жылы жанама деректер бойынша анықталған",
-    "inferred_month_year": "айы мен жылы жанама деректер бойынша анықталған",
-    "inferred_date": "күні жанама деректер бойынша анықталған",
+    "inferred_year": "жылы болжам бойынша",
+    "inferred_month_year": "болжам бойынша",
+    "inferred_date": "болжам бойынша",
 }
 
 CATALOGUES = {"en": ENGLISH, "ru": RUSSIAN, "kk": KAZAKH}

@@ -346,6 +346,10 @@ class AudienceSettings(Strict):
 
     description: str = ""
     page_budget: int | None = Field(default=None, ge=1, description="for specs that set none")
+    numbered_paragraphs: bool = Field(
+        default=False,
+        description="number the body's paragraphs and points 1, 2, 3… in both formats",
+    )
     cite_numbers: bool = Field(
         default=False,
         description="warn of a number in the author's own words that cites nothing "

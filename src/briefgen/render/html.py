@@ -51,6 +51,24 @@ class Notes:
         return self.numbers[text]
 
 
+@dataclass
+class ParagraphNumbers:
+    """Paragraph numbers (1, 2, 3…) through the body, when the audience numbers them."""
+
+    on: bool
+    count: int = 0
+
+    def next(self) -> int:
+        self.count += 1
+        return self.count
+
+
+def numbered_paragraphs(template_dirs: list[Path], audience: str) -> bool:
+    from briefgen.workspace import audience_settings
+
+    return audience_settings(template_dirs, audience).numbered_paragraphs
+
+
 def css_page_counter(label: str) -> str:
     """``Page {page} of {pages}`` → the CSS ``content`` that prints it."""
     parts = []
@@ -173,6 +191,7 @@ def render_html_and_charts(brief: Brief, template_dirs: list[Path]) -> tuple[str
         html = template.render(
             brief=brief,
             notes=Notes(),
+            numbers=ParagraphNumbers(numbered_paragraphs(template_dirs, brief.audience)),
             labels=labels_for(brief.language),
             asset=asset_finder(template_dirs),
             chart_image=chart_image,

@@ -136,3 +136,49 @@ def test_add_source_leaves_nothing_behind_when_the_dataset_would_break(folder, t
     assert bad_date.returncode == 1 and "Traceback" not in bad_date.stderr
     assert "note-2026.yaml:8:5: error: sources[0].date: 'March' is not a date" in bad_date.stderr
     assert not (folder / "note-2026.yaml").exists()
+
+
+AGE = """
+      - heading: The meeting
+        select:
+          facts: {ids: [high-level-meeting-announced, conference-held-in-astana]}
+"""
+
+
+def test_an_event_the_source_called_future_is_flagged_once_its_time_has_passed(
+    write_yaml, minimal_spec
+):
+    from briefgen.build import check_briefs
+
+    assert check_briefs([write_yaml(minimal_spec + AGE)]).warnings == []  # dated 2026-03-02
+    later = write_yaml(minimal_spec.replace("date: 2026-03-02", "date: 2027-02-01") + AGE, "b.yaml")
+    (warning,) = check_briefs([later]).warnings
+    assert warning.message == (
+        "sections[1].select.facts: shows 'high-level-meeting-announced', about "
+        "'high-level-meeting-2026' (2026), which its source (2025-10) describes as to come; by "
+        "2027-02-01 it has happened or not: check before repeating it"
+    )
+    as_of = write_yaml(minimal_spec.replace("date: 2026-03-02", "date: 2027-02-01\n    as_of: "
+                                            "2026-06-30") + AGE, "c.yaml")  # fmt: skip
+    assert check_briefs([as_of]).warnings == []  # judged at its as_of
+
+
+def test_an_audience_can_limit_the_age_of_sources(tmp_path, minimal_spec):
+    from briefgen.build import check_briefs
+    from briefgen.scaffold import init_workspace, new_audience
+
+    init_workspace(tmp_path, "2026-03-02")
+    new_audience(tmp_path, "current", "minister")
+    settings = tmp_path / "templates" / "current" / "audience.yaml"
+    settings.write_text(settings.read_text("utf-8") + "max_source_age_months: 3\n", "utf-8")
+    spec = tmp_path / "briefs" / "age.yaml"
+    text = minimal_spec.replace("audience: minister", "audience: current") + AGE
+    spec.write_text("\n".join(line[4:] for line in text.strip("\n").splitlines()), "utf-8")
+    messages = [w.message for w in check_briefs([spec]).warnings]
+    assert messages == [
+        "sections[1].select.facts: shows 'high-level-meeting-announced', from a source of "
+        "2025-10, older than the audience's limit of 3 months at 2026-03-02; check it still "
+        "holds",
+        "sections[1].select.facts: shows 'conference-held-in-astana', from a source of 2025-10, "
+        "older than the audience's limit of 3 months at 2026-03-02; check it still holds",
+    ]

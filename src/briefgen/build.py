@@ -309,6 +309,7 @@ def each_brief(
     """Select, compose and run ``step`` on every edition of every brief; raise all their
     problems at once."""
     from briefgen.checks import (
+        dated_items,
         empty_selections,
         marking_too_low,
         nothing_withheld,
@@ -342,6 +343,7 @@ def each_brief(
         except BriefgenError as exc:
             problems += exc.problems
             continue
+        report.warnings += dated_items(item, full, dataset, settings.max_source_age_months)
         if options.strict or settings.cite_numbers:
             report.warnings += uncited_numbers(item)
         report.warnings += unconfirmed_label(item)

@@ -8,6 +8,8 @@ that do not fit on page 1).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 from briefgen.errors import Problem, did_you_mean
@@ -216,3 +218,47 @@ def unconfirmed_label(item: LoadedSpec) -> list[Problem]:
             severity="warning",
         )
     ]
+
+
+def period_end(value: str) -> dt.date:
+    """The last day a partial date (``2026``, ``2025-10``, ``2025-10-07``) can mean."""
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return dt.date(*parts)
+
+
+def dated_items(item: LoadedSpec, selections: Selections, dataset, max_age_months) -> list:
+    """Items that may no longer hold at the brief's date (or its ``as_of``): an event the
+    source describes as to come that should have happened by then, and, where the
+    audience sets an age limit, an item whose source is older than that."""
+    as_of = item.spec.as_of or item.spec.date
+    warnings, reported = [], set()
+    for where, part in shown_items(item.spec, selections, dataset):
+        if part.id in reported or not hasattr(part, "source"):
+            continue
+        source = dataset.get(part.source)
+        event = dataset.get(part.event) if getattr(part, "event", None) else part
+        message = None
+        if getattr(event, "date", None) and period_end(event.date) > period_end(source.date) \
+                and period_end(event.date) < as_of:  # fmt: skip
+            message = (
+                f"shows '{part.id}', about '{event.id}' ({event.date}), which its source "
+                f"({source.date}) describes as to come; by {as_of.isoformat()} it has happened "
+                "or not: check before repeating it"
+            )
+        elif max_age_months and months_between(period_end(source.date), as_of) > max_age_months:
+            message = (
+                f"shows '{part.id}', from a source of {source.date}, older than the audience's "
+                f"limit of {max_age_months} months at {as_of.isoformat()}; check it still holds"
+            )
+        if message:
+            reported.add(part.id)
+            warnings.append(item.doc.problem(where, message, severity="warning"))
+    return warnings
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month

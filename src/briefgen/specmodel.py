@@ -317,6 +317,11 @@ class Spec(Strict):
     subject: str | None = Field(default=None, description="defaults to the title")
     audience: Audience = Field(description="who it is for: a folder of templates/")
     date: Date = Field(description="the brief's date, YYYY-MM-DD")
+    as_of: Date | None = Field(
+        default=None,
+        description="the date the brief's facts must hold at, if not its own date "
+        "(items' age and events described as to come are judged then)",
+    )
     reference: Text = Field(description="the brief's reference number")
     marking: Marking = Field(description="a level of the workspace's marking scheme")
     language: Language = Field(default="en", description="of the brief's fixed text and dates")
@@ -349,6 +354,10 @@ class AudienceSettings(Strict):
     numbered_paragraphs: bool = Field(
         default=False,
         description="number the body's paragraphs and points 1, 2, 3… in both formats",
+    )
+    max_source_age_months: int | None = Field(
+        default=None, ge=1,
+        description="warn of items whose source is older than this at the brief's date",
     )
     cite_numbers: bool = Field(
         default=False,

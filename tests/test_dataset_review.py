@@ -153,3 +153,16 @@ def test_a_brief_showing_a_fact_with_time_words_is_warned(tmp_path, dataset_copy
         "says 'next year': a time word that reads wrong in a brief dated 2026-03-02; fix the "
         "fact (briefgen data check lists such facts)"
     )
+
+
+def test_data_check_holds_item_markings_to_the_workspace_scheme(tmp_path, dataset_copy):
+    data = yaml.safe_load(dataset_copy.read_text(encoding="utf-8"))
+    data["facts"][3]["marking"] = "OFFICIAL-SENSITIVE"
+    dataset_copy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    assert data_check("--dataset", str(dataset_copy)).returncode == 0  # the default scheme's
+    init_workspace(tmp_path / "ws", "2026-03-02", markings="kazakhstan")
+    result = data_check("--dataset", str(dataset_copy), "--workspace", str(tmp_path / "ws"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{dataset_copy}:" in result.stderr
+    assert "facts[3].marking: unknown marking 'OFFICIAL-SENSITIVE' (the kazakhstan scheme of " \
+        f"{tmp_path / 'ws' / 'markings.yaml'} has: open, dsp" in result.stderr  # fmt: skip

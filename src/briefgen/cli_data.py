@@ -36,6 +36,14 @@ def data_check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings (time words that rot) as errors.")
     ] = False,
+    workspace: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--workspace", "-w", metavar="DIR", file_okay=False,
+            help="Check the items' markings against this workspace's marking scheme "
+            "(its markings.yaml). Default: the current folder's, if it has one.",
+        ),
+    ] = None,
 ) -> None:
     """Check ids, references, tags, locators and that every quote is verbatim; flag facts
     whose time words rot ("next year"); show how much is translated, per language."""
@@ -44,11 +52,16 @@ def data_check(
         missing_lines,
         relative_time_words,
         translation_coverage,
+        unknown_markings,
     )
     from briefgen.listing import count
     from briefgen.load_dataset import load_dataset
+    from briefgen.markings import load_scheme
 
     loaded = load_dataset(dataset, sources_dir=sources)
+    errors = unknown_markings(loaded, load_scheme(workspace or Path(".")))
+    if errors:
+        raise BriefgenError(errors)
     warnings = relative_time_words(loaded)
     if strict and warnings:
         raise BriefgenError([replace(w, severity="error") for w in warnings])

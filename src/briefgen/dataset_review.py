@@ -107,3 +107,14 @@ def missing_lines(rows: list[Coverage]) -> list[str]:
         for row in rows
         if row.missing
     ]
+
+
+def unknown_markings(dataset: Dataset, scheme) -> list[Problem]:
+    """Items marked with a level the workspace's scheme does not have, at their line."""
+    return [
+        dataset.problem(item.id, ("marking",), scheme.unknown(item.marking))
+        for kind in ITEM_KINDS
+        if kind != "sources"
+        for item in dataset.items(kind)
+        if item.marking is not None and scheme.resolve(item.marking) is None
+    ]

@@ -46,6 +46,7 @@ from briefgen.portal.catalogue import (
     STALE,
     BriefInfo,
     Workspace,
+    claims_of,
     describe_entry,
     hide_folders,
     list_briefs,
@@ -106,6 +107,8 @@ class BriefModel(BaseModel):
     spec: str
     state: str
     building: str | None  # the id of the job building it, if any
+    draft: bool  # built as a draft (DRAFT on every page)
+    stale_because: list[str]  # when stale: which input changed, or which option differed
     problems: list[str]
     files: list[FileModel]
     preview_url: str | None
@@ -332,7 +335,11 @@ def create_app(
         if brief is None or output_format not in DOWNLOADABLE:
             record(request, viewer, action, "not found", object=name)
             raise HTTPException(404, "no such file")
-        if not may_see(viewer, brief, scheme_of(root)):
+        scheme = scheme_of(root)
+        claims = claims_of(space, brief_id)  # two specs with the id: may they see both?
+        if not may_see(viewer, brief, scheme) or (
+            len(claims) > 1 and not all(may_see(viewer, claim, scheme) for claim in claims)
+        ):
             record(request, viewer, action, "hidden", object=name)
             raise HTTPException(404, "no such file")  # exactly as for an unknown id
         if not any(f.get("name") == name and f.get("format") == output_format

@@ -62,7 +62,7 @@ def test_a_stale_brief_says_which_input_changed(built):
     assert found["stale_because"] == ["the spec was saved: briefs/press-lines-astana.yaml"]
     assert brief(http, "minister-hlm-2026")["stale_because"] == []  # up to date: no reason
     shown = article(http.get("/").text, "press-lines-astana")
-    assert "the spec was saved: briefs/press-lines-astana.yaml" in shown
+    assert "Stale because the spec was saved: briefs/press-lines-astana.yaml." in shown
 
     scheme = built / "markings.yaml"
     shutil.copy(SCHEMES_DIR / "default.yaml", scheme)

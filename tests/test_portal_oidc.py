@@ -352,3 +352,16 @@ def test_briefgen_serve_takes_single_sign_on_from_the_environment(built_once, tm
     assert [(e.account, e.outcome) for e in audit.entries(db) if e.action == "sign-in"] == [
         ("olga", "ok")
     ]
+
+
+def test_a_provider_that_cannot_be_reached_is_a_clear_page_not_a_traceback(built_once, tmp_path):
+    from fastapi.testclient import TestClient
+
+    shutil.copytree(built_once, tmp_path / "ws")
+    settings = OidcSettings(f"http://127.0.0.1:{free_port()}", "briefgen", "secret")
+    app = create_app(tmp_path / "ws", oidc=settings)
+    page = TestClient(app, base_url="http://127.0.0.1").get("/login/sso")
+    assert page.status_code == 403 and "could not sign you in just now" in page.text
+    assert "Traceback" not in page.text and 'name="password"' in page.text
+    [record] = [e for e in audit.entries(app.state.database) if e.action == "sign-in"]
+    assert record.detail["reason"].startswith("provider unreachable")

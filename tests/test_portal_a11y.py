@@ -27,6 +27,11 @@ from test_portal_browser import CHROMIUM, CHROMIUM_FLAGS, free_port, sign_in
 SPECS = ["minister-hlm-2026.yaml", "press-lines-astana.yaml", "initiative-at-a-glance.yaml"]
 
 
+@pytest.fixture
+def axe_script() -> str:
+    return axe_core().read_text(encoding="utf-8")
+
+
 def axe_core() -> Path:
     found = [Path(p) for p in (os.environ.get("BRIEFGEN_AXE_CORE", ""),
                                REPO / "node_modules/axe-core/axe.min.js") if p]  # fmt: skip
@@ -79,10 +84,10 @@ def violations(page, script: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def test_the_pages_pass_axe_core(portal, tmp_path):
+def test_the_pages_pass_axe_core(axe_script, portal, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    script = axe_core().read_text(encoding="utf-8")
+    script = axe_script
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=CHROMIUM_FLAGS)  # fmt: skip

@@ -46,11 +46,13 @@ from briefgen.portal.catalogue import (
     STALE,
     BriefInfo,
     Workspace,
+    claims_of,
     describe_entry,
     hide_folders,
     list_briefs,
 )
 from briefgen.portal.headers import SecurityHeaders
+from briefgen.portal.oidc import OidcSettings, settings_from_environment
 from briefgen.portal.previews import NoPreview, preview_png
 from briefgen.portal.responses import (
     attachment,
@@ -63,6 +65,7 @@ from briefgen.portal.responses import (
     same_site_only,
 )
 from briefgen.portal.sessions import Sessions
+from briefgen.portal.sso import sso_routes
 from briefgen.portal.throttle import Throttle
 from briefgen.portal.visibility import may_see, scheme_of, visible
 from briefgen.write import read_manifest
@@ -104,6 +107,8 @@ class BriefModel(BaseModel):
     spec: str
     state: str
     building: str | None  # the id of the job building it, if any
+    draft: bool  # built as a draft (DRAFT on every page)
+    stale_because: list[str]  # when stale: which input changed, or which option differed
     problems: list[str]
     files: list[FileModel]
     preview_url: str | None
@@ -133,12 +138,14 @@ def create_app(
     session_lifetime: dt.timedelta = dt.timedelta(hours=10),
     session_idle: dt.timedelta = dt.timedelta(minutes=30),
     throttle: tuple[int, int, dt.timedelta] = (5, 20, dt.timedelta(minutes=15)),
+    oidc: OidcSettings | None = None,
 ) -> FastAPI:
     """The portal for ``workspace``. ``allowed_hosts``: the names it may be reached by
     (default: loopback only), which keeps other web sites from reading it through a
     name that resolves to 127.0.0.1 (DNS rebinding). ``database``: its URL (default:
     ``BRIEFGEN_DATABASE_URL``, else the workspace's SQLite file). ``throttle``: failed
-    sign-ins allowed per name and per address within a time."""
+    sign-ins allowed per name and per address within a time. ``oidc``: single sign-on
+    through an OpenID provider (default: as ``BRIEFGEN_OIDC_*`` say, else none)."""
     root = Path(workspace).resolve()
     space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
     builds = Builds(space)
@@ -165,7 +172,10 @@ def create_app(
     def render(template: str, **context) -> str:
         return PAGE.get_template(template).render(**context)
 
-    app.include_router(login_routes(guard, render, same_site, None))  # None: no single sign-on
+    oidc = oidc or settings_from_environment()
+    app.include_router(login_routes(guard, render, same_site, oidc.name if oidc else None))
+    if oidc is not None:
+        app.include_router(sso_routes(guard, oidc, render, same_site, lambda: scheme_of(root)))
     person = Depends(guard.viewer)
 
     def catalogue(viewer: Viewer) -> list[BriefInfo]:
@@ -325,7 +335,11 @@ def create_app(
         if brief is None or output_format not in DOWNLOADABLE:
             record(request, viewer, action, "not found", object=name)
             raise HTTPException(404, "no such file")
-        if not may_see(viewer, brief, scheme_of(root)):
+        scheme = scheme_of(root)
+        claims = claims_of(space, brief_id)  # two specs with the id: may they see both?
+        if not may_see(viewer, brief, scheme) or (
+            len(claims) > 1 and not all(may_see(viewer, claim, scheme) for claim in claims)
+        ):
             record(request, viewer, action, "hidden", object=name)
             raise HTTPException(404, "no such file")  # exactly as for an unknown id
         if not any(f.get("name") == name and f.get("format") == output_format

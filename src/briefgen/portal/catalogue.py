@@ -74,6 +74,8 @@ class BriefInfo:
     # decided on these, never on ``marking`` alone (see briefgen.portal.visibility).
     levels: tuple[str, ...] = ()
     clash: bool = False  # another spec gives the same id: not to be built by the id
+    draft: bool = False  # its files (or, not yet built, its spec) are a draft
+    stale_because: list[str] = field(default_factory=list)  # when stale: what changed
 
     @property
     def built(self) -> str | None:
@@ -107,7 +109,7 @@ def list_briefs(workspace: Workspace) -> list[BriefInfo]:
         return []
     for path in paths:
         stamp = spec_stamp(path, workspace.dataset, stamp_words(BuildOptions()), walked)
-        briefs += spec_briefs(workspace, path, stamp, manifest, failures)
+        briefs += spec_briefs(workspace, path, stamp, manifest, failures, walked)
     return one_per_id(briefs)
 
 
@@ -133,8 +135,9 @@ def one_per_id(briefs: list[BriefInfo]) -> list[BriefInfo]:
 
 
 def spec_briefs(
-    workspace: Workspace, path: Path, stamp: str, manifest: dict, failures: dict
-) -> list[BriefInfo]:
+    workspace: Workspace, path: Path, stamp: str, manifest: dict, failures: dict,
+    walked: dict | None = None,
+) -> list[BriefInfo]:  # fmt: skip
     relative = os.path.relpath(path, workspace.root)
     source = spec_key(path, workspace.out_dir)
     failure = failures.get(relative)
@@ -155,6 +158,15 @@ def spec_briefs(
         described = [fallback_description(path, brief_id, entry) for brief_id, entry in
                      (entries.items() or [(path.stem, {})])]  # fmt: skip
     briefs = []
+    because = []
+    if not failed and not fresh and entries:
+        from briefgen.portal.staleness import why_stale
+
+        because = why_stale(
+            workspace.root, workspace.out_dir, path, workspace.dataset, list(entries.values()),
+            str(manifest.get("generator") or ""), described[0].get("draft"),
+            {} if walked is None else walked,
+        )
     for brief in described:
         entry = entries.get(brief["id"])
         if failed:
@@ -169,8 +181,11 @@ def spec_briefs(
         levels = known_levels(brief, entry)
         if entry is not None and brief["edition"] == "releasable":
             brief = {**brief, "marking": str(entry.get("marking") or "")}
+        if entry is not None:
+            brief = {**brief, "draft": bool(entry.get("draft"))}
         briefs.append(BriefInfo(**brief, spec=relative, state=state, files=files,
-                                problems=problems, levels=levels))  # fmt: skip
+                                problems=problems, levels=levels,
+                                stale_because=because if state == STALE else []))  # fmt: skip
     return briefs
 
 
@@ -209,6 +224,49 @@ def describe_entry(workspace: Workspace, brief_id: str, entry: dict) -> BriefInf
                      levels=known_levels(brief, entry))  # fmt: skip
 
 
+def claims_of(workspace: Workspace, brief_id: str) -> list[BriefInfo]:
+    """Every spec of the workspace that gives ``brief_id`` (two or more: a clash), as far
+    as deciding who may see it needs: a download of a clashing id is for those who may
+    see every claim, as the list shows it. Kept until a spec is added, removed or saved,
+    so a download reads no spec."""
+    key = (str(workspace.root), specs_stamp(workspace.briefs_dir))
+    index = _claims.get(key)
+    if index is None:
+        index = {}
+        try:
+            paths = spec_files([workspace.briefs_dir])
+        except BriefgenError:
+            paths = []
+        for path in paths:
+            try:
+                described = describe_spec(path, workspace)
+            except BriefgenError:
+                continue
+            for brief in described:
+                index.setdefault(brief["id"], []).append(BriefInfo(
+                    **brief, spec=os.path.relpath(path, workspace.root), state="",
+                    levels=(brief["marking"],)))  # fmt: skip
+        if len(_claims) > 100:
+            _claims.clear()
+        _claims[key] = index
+    return index.get(brief_id, [])
+
+
+_claims: dict[tuple, dict[str, list[BriefInfo]]] = {}
+
+
+def specs_stamp(folder: Path) -> tuple:
+    """Names, sizes and times of the specs in ``folder``: one directory read."""
+    try:
+        with os.scandir(folder) as entries:
+            return tuple(sorted(
+                (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                for entry in entries if entry.name.endswith((".yaml", ".yml"))
+            ))  # fmt: skip
+    except OSError:
+        return ()
+
+
 _descriptions: dict[tuple, list[dict]] = {}
 
 
@@ -241,6 +299,7 @@ def read_description(path: Path, dataset, dirs: list[Path]) -> list[dict]:
             "date": spec.date.isoformat(),
             "reference": spec.reference,
             "edition": edition,
+            "draft": bool(spec.draft),
         }
         for edition in editions[spec.edition]
     ]
@@ -255,6 +314,7 @@ def fallback_description(path: Path, brief_id: str, entry: dict) -> dict:
         "date": str(entry.get("date") or ""),
         "reference": str(entry.get("reference") or ""),
         "edition": str(entry.get("edition") or "full"),
+        "draft": bool(entry.get("draft")),
     }
 
 

@@ -27,7 +27,13 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.document import Brief
 from briefgen.inputfiles import regular_chunks
-from briefgen.workspace import DEFAULT_DATASET, find_workspace, scheme_path, template_dirs
+from briefgen.workspace import (
+    DEFAULT_DATASET,
+    dataset_folder,
+    find_workspace,
+    scheme_path,
+    template_dirs,
+)
 from briefgen.write import spec_key
 
 
@@ -101,13 +107,12 @@ def spec_stamp(spec: Path, dataset: Path | None, options: str, walked: dict) -> 
     ``walked`` keeps the stamps of folders already walked in this build: specs share
     their template folders and source texts, and the content hash walks them too.
     """
-    dataset = Path(dataset or DEFAULT_DATASET)
-    dataset_folder = dataset if dataset.is_dir() else dataset.parent
     parts = [__version__, options, file_stamp(spec)]
     # The marking scheme decides markings and their labels; a workspace may add one.
     parts.append(file_stamp(scheme_path(find_workspace(spec))))
     # The dataset's whole folder: its files and source texts may be anywhere in it.
-    parts += [stamp_of(folder, walked) for folder in (dataset_folder, *template_dirs(spec))]
+    folders = (dataset_folder(dataset), *template_dirs(spec))
+    parts += [stamp_of(folder, walked) for folder in folders]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -149,3 +154,9 @@ def unchanged_outputs(manifest: dict, out_dir: Path, spec: Path, stamp: str) -> 
                 return None
         found.append(entry)
     return found
+
+
+def dataset_stamp(dataset: Path | None) -> tuple:
+    """What the dataset looks like on disk: its file, or every file of its folder."""
+    path = Path(dataset or DEFAULT_DATASET)
+    return folder_stamp(path) if path.is_dir() else file_stamp(path)

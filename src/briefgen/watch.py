@@ -12,14 +12,13 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefgen.workspace import DEFAULT_DATASET, template_dirs
+from briefgen.workspace import dataset_folder, template_dirs
 
 
 def watched_folders(spec_paths: list[Path], dataset: Path | None) -> list[Path]:
     """Folders, not files: editors save by replacing a file, which a watch on the file
     itself would lose."""
-    dataset = Path(dataset or DEFAULT_DATASET)
-    folders = [dataset.parent]
+    folders = [dataset_folder(dataset)]
     folders += [path if path.is_dir() else path.parent for path in spec_paths]
     folders += [folder for path in spec_paths for folder in templates_for(path)]
     existing = [folder.resolve() for folder in folders if folder.is_dir()]
@@ -40,14 +39,14 @@ def input_filter(spec_paths: list[Path], dataset: Path | None, out_dir: Path):
     out_dir = out_dir.resolve()
     named = {path.resolve() for path in spec_paths if not path.is_dir()}
     spec_folders = [path.resolve() for path in spec_paths if path.is_dir()]
-    dataset_folder = Path(dataset or DEFAULT_DATASET).resolve().parent
+    data_folder = dataset_folder(dataset).resolve()
     templates = {folder.resolve() for path in spec_paths for folder in templates_for(path)}
 
     def is_input(_change, raw_path: str) -> bool:
         path = Path(raw_path).resolve()
         if path.is_relative_to(out_dir) or path.name.startswith(".") or path.name.endswith("~"):
             return False
-        if path in named or path.is_relative_to(dataset_folder):  # the dataset, its texts
+        if path in named or path.is_relative_to(data_folder):  # the dataset, its texts
             return True
         if path.suffix in (".yaml", ".yml") and path.parent in spec_folders:
             return True

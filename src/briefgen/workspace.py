@@ -124,3 +124,10 @@ def scheme_path(workspace: Path | None) -> Path:
         if own.is_file():
             return own
     return SCHEMES_DIR / "default.yaml"
+
+
+def dataset_folder(dataset: Path | None) -> Path:
+    """The folder a dataset's files and source texts are in: the dataset itself when it
+    is a folder of YAML files, else the file's folder."""
+    path = Path(dataset or DEFAULT_DATASET)
+    return path if path.is_dir() else path.parent

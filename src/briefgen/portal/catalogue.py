@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.build import BuildOptions, spec_files, stamp_words
-from briefgen.cache import file_stamp, spec_stamp, unchanged_outputs
+from briefgen.cache import dataset_stamp, file_stamp, spec_stamp, unchanged_outputs
 from briefgen.errors import BriefgenError
-from briefgen.workspace import DEFAULT_DATASET, audiences, template_dirs
+from briefgen.workspace import audiences, template_dirs
 from briefgen.write import read_manifest, spec_key
 
 PORTAL_DIR = ".portal"  # in the output folder: failures, previews
@@ -275,7 +275,7 @@ def describe_spec(path: Path, workspace: Workspace) -> list[dict]:
     read again only when the spec, the dataset or the templates change."""
     dataset = cached_dataset(workspace.dataset)
     dirs = template_dirs(path)
-    data = file_stamp(Path(workspace.dataset or DEFAULT_DATASET))
+    data = dataset_stamp(workspace.dataset)
     key = (file_stamp(path), data, tuple(map(str, dirs)), tuple(audiences(dirs)))
     if key not in _descriptions:
         if len(_descriptions) > 1000:
@@ -325,7 +325,7 @@ def cached_dataset(path: Path | None):
     """The dataset, read again only when its file changes."""
     from briefgen.load_dataset import load_dataset
 
-    key = file_stamp(Path(path or DEFAULT_DATASET))
+    key = dataset_stamp(path)
     if key not in _datasets:
         _datasets.clear()
         _datasets[key] = load_dataset(path)

@@ -18,7 +18,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.build import BuildOptions, stamp_words
 from briefgen.cache import spec_stamp, stamp_of
-from briefgen.workspace import DEFAULT_DATASET, find_workspace, scheme_path, template_dirs
+from briefgen.workspace import dataset_folder, find_workspace, scheme_path, template_dirs
 
 OPTIONS = [  # builds the command line can ask for, and how to say so
     (BuildOptions(draft=True), "it was built as a draft (--draft): DRAFT on every page"),
@@ -90,7 +90,7 @@ def changed_inputs(root: Path, path: Path, dataset: Path | None, built: float,
     for what, stamps in (
         ("the spec was saved", [file_entry(path)]),
         ("the marking scheme changed", [file_entry(scheme_path(find_workspace(path)))]),
-        ("the dataset changed", stamp_of(Path(dataset or DEFAULT_DATASET).parent, walked)),
+        ("the dataset changed", stamp_of(dataset_folder(dataset), walked)),
         *(("a template changed", stamp_of(folder, walked)) for folder in template_dirs(path)),
     ):
         newer = sorted((s for s in stamps if s and s[2] >= after), key=lambda s: -s[2])

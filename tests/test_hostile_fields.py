@@ -35,6 +35,7 @@ ANY = "*"  # any index of a tuple, any key of a mapping
 class Key(str):
     """A key of a mapping (a tag), as opposed to a field name."""
 
+
 SOURCE_HEAD = "source-id: test\n---\n\nHeadline\n\nAnn said: Hello world, this is said."
 SOURCE_TAIL = "\n\nA paragraph about a fact.\n"
 
@@ -222,7 +223,7 @@ def put(data, path: tuple, value: str):
 
 def hostile(number: int) -> str:
     """Markup, a template expression, quotes and an entity: text that must stay text."""
-    return f'<i id=h{number}>&amp;"\'{{{{7*7}}}}</i><script>h{number}</script>'
+    return f"<i id=h{number}>&amp;\"'{{{{7*7}}}}</i><script>h{number}</script>"
 
 
 # --- the workspace -------------------------------------------------------------------

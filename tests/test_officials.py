@@ -3,6 +3,7 @@ decision blocks, cited Q&A, figures, and accessible, archival PDFs."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -308,3 +309,40 @@ def test_charts_cites_and_speakers_count_for_markings_and_release(
     assert "Milosevic" in full and "Is IHL optional?" in full
     assert "Milosevic" not in releasable and "Is IHL optional?" not in releasable
     assert "Quintin" in releasable
+
+
+# --- decision block --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_recommendation", [True, False])
+def test_decision_block_only_with_a_recommendation(with_recommendation):
+    from briefgen.render import render_brief
+    from briefgen.workspace import builtin_templates_dir
+    from conftest import sample_brief
+
+    brief = sample_brief()
+    if not with_recommendation:
+        sections = tuple(s for s in brief.sections if s.kind != "recommendation")
+        brief = sample_brief(sections=sections)
+    assert any(s.kind == "recommendation" for s in brief.sections) is with_recommendation
+    outputs = render_brief(brief, ["pdf", "docx"], [builtin_templates_dir()])
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs["pdf"].data)).pages)
+    word = docx.Document(io.BytesIO(outputs["docx"].data))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    words = "\n".join([p.text for p in word.paragraphs] + cells)
+    for text in (pdf, words):
+        for label in ("Agreed", "Not agreed", "Please discuss", "Signature"):
+            assert (label in text) is with_recommendation, label
+        assert "Contact officer" in text  # the block after it is there either way
+
+
+@pytest.mark.parametrize(("budget", "warned"), [(3, False), (2, True)])
+def test_page_budget_boundaries(write_yaml, minimal_spec, tmp_path, budget, warned):
+    """Exactly at the budget: no warning; one page over: a warning. (DOCX pages are not
+    measured, Word lays out its own, so only the PDF counts.)"""
+    path = long_spec(write_yaml, minimal_spec, budget=f"    page_budget: {budget}\n")
+    report = build_briefs([path], out_dir=tmp_path, options=BuildOptions(formats=("pdf", "docx")))
+    assert len(PdfReader(tmp_path / "test-brief.pdf").pages) == 3
+    found = [w.message for w in report.warnings if "page budget" in w.message]
+    expected = [f"page_budget: brief 'test-brief' has 3 pages, over its page budget of {budget}"]
+    assert found == (expected if warned else [])

@@ -10,7 +10,7 @@ from briefgen.errors import BriefgenError
 from briefgen.load_dataset import load_dataset
 from briefgen.sources import normalise_space, read_paragraphs, split_paragraphs
 from briefgen.workspace import DEFAULT_DATASET
-from conftest import SHARED_SOURCES
+from conftest import SHARED_SOURCES, unavailable
 
 SOURCE_TEXT = """\
 source-id: test
@@ -86,7 +86,7 @@ def test_shipped_dataset_passes(dataset):
 
 def test_shipped_copy_matches_the_shared_source():
     if not SHARED_SOURCES.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
+        unavailable(f"{SHARED_SOURCES} (the original article)", "shared/ beside the checkout")
     shipped = DEFAULT_DATASET.parent / "sources"
     for original in SHARED_SOURCES.glob("*.txt"):
         assert (shipped / original.name).read_bytes() == original.read_bytes()
@@ -94,7 +94,7 @@ def test_shipped_copy_matches_the_shared_source():
 
 def test_dataset_passes_against_shared_sources():
     if not SHARED_SOURCES.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
+        unavailable(f"{SHARED_SOURCES} (the original article)", "shared/ beside the checkout")
     loaded = load_dataset(sources_dir=SHARED_SOURCES)
     assert len(loaded.items("quotes")) == 13
 

@@ -262,7 +262,12 @@ def accepted(places: list[tuple], check) -> list[tuple]:
     for place in places:
         try:
             check(place)
-        except BriefgenError:
+        except BriefgenError as exc:  # refused: at that very field, and for it
+            where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in place)
+            assert any(p.message.startswith(where.lstrip(".") + ":") for p in exc.problems), (
+                where,
+                exc.problems,
+            )
             continue
         taken.append(place)
     return taken

@@ -70,9 +70,11 @@ def test_header_text_and_page_fields_are_kept(clean, tmp_path):
     (built := tmp_path / "out.docx").write_bytes(outputs["docx"].data)
     header = docx.Document(str(built)).sections[0].header
     assert header.paragraphs[0].text.startswith("Dept of Tests")
-    xml = zipfile.ZipFile(built).read(
-        next(n for n in zipfile.ZipFile(built).namelist() if n.startswith("word/header"))
-    ).decode()
+    xml = (
+        zipfile.ZipFile(built)
+        .read(next(n for n in zipfile.ZipFile(built).namelist() if n.startswith("word/header")))
+        .decode()
+    )
     assert " PAGE " in xml and " NUMPAGES " in xml
     assert "DDE" not in xml and "INCLUDE" not in xml and "passwd" not in xml
 
@@ -81,7 +83,6 @@ def bomb(declared_ok: bool) -> bytes:
     """styles.xml that inflates to 320 MB; with ``declared_ok`` the directory lies small."""
     parts = parts_of(house_reference())
     data = zip_of({k: v for k, v in parts.items() if k != "word/styles.xml"})
-
 
     out = io.BytesIO(data)
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:

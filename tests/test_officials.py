@@ -4,7 +4,6 @@ decision blocks, cited Q&A, figures, and accessible, archival PDFs."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pypdf import PdfReader
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
 from briefgen.workspace import DEFAULT_DATASET
-from conftest import BRIEFS
+from conftest import BRIEFS, unavailable
 
 GLANCE = BRIEFS / "initiative-at-a-glance.yaml"
 
@@ -239,9 +238,7 @@ def test_pdf_is_tagged_with_headings_lists_and_tables(glance):
 def test_qpdf_check_passes(glance):
     qpdf = shutil.which("qpdf")
     if qpdf is None:
-        if os.environ.get("CI"):
-            pytest.fail("qpdf is missing: scripts/install-system-packages --test installs it")
-        pytest.skip("qpdf is not installed")
+        unavailable("qpdf", "scripts/install-system-packages --test")
     result = subprocess.run([qpdf, "--check", str(glance / "initiative-at-a-glance.pdf")],
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

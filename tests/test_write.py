@@ -85,8 +85,12 @@ def test_manifest_matches_files_when_a_later_brief_fails(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", fail_for_second)
-    with pytest.raises(BriefgenError):
+    with pytest.raises(BriefgenError) as excinfo:
         build_briefs([spec, second], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
+    (problem,) = excinfo.value.problems
+    assert problem.message == "cannot write: Read-only file system"
+    assert str(problem.file) == str(out / "second.html")
+    assert excinfo.value.summary == f"written before it: {out / 'test-brief.html'}"
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["briefs"]) == {"test-brief"}
     (file,) = manifest["briefs"]["test-brief"]["files"]

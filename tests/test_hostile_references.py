@@ -104,7 +104,7 @@ def test_zip_bomb_is_refused_quickly_in_little_memory(declared_ok, tmp_path):
     path = tmp_path / "reference.docx"
     path.write_bytes(bomb(declared_ok))
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     try:
         with pytest.raises(BriefgenError) as excinfo:
             data, _ = clean_reference(path)
@@ -113,7 +113,7 @@ def test_zip_bomb_is_refused_quickly_in_little_memory(declared_ok, tmp_path):
     finally:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert peak < 4 * MAX_PART_BYTES
     assert "cannot read the reference document" in str(excinfo.value)
 

@@ -343,3 +343,20 @@ def test_page_budget_boundaries(write_yaml, minimal_spec, tmp_path, budget, warn
     found = [w.message for w in report.warnings if "page budget" in w.message]
     expected = [f"page_budget: brief 'test-brief' has 3 pages, over its page budget of {budget}"]
     assert found == (expected if warned else [])
+
+
+def test_no_budget_or_no_page_count_is_no_warning(write_yaml, minimal_spec, dataset):
+    """A budget or a page count that is unknown (an audience without a budget, a PDF the
+    manifest does not count) is not a warning, and not a crash either."""
+    from briefgen.checks import over_budget
+    from briefgen.load_spec import load_spec
+
+    item = load_spec(write_yaml(minimal_spec), dataset, ["minister"])
+    assert over_budget(item, "test-brief", 3, None) == []
+    assert over_budget(item, "test-brief", None, 2) == []
+    assert over_budget(item, "test-brief", 2, 2) == []
+    (warning,) = over_budget(item, "test-brief", 3, 2)
+    assert (warning.severity, warning.message) == (
+        "warning",
+        "audience: brief 'test-brief' has 3 pages, over the minister budget of 2",
+    )

@@ -226,3 +226,14 @@ def test_dataset_dates_are_real(mini, date, message):
     assert errors_of(mini, ('date: "2025-10"', f'date: "{date}"')) == [
         f"sources[0].date: {message}"
     ]
+
+
+def test_lookups_by_id_and_kind(mini):
+    dataset = mini()
+    assert dataset.kind_of == {"ann-hello": "quotes", "a-fact": "facts", "ann": "people",
+                               "src": "sources"}  # fmt: skip
+    assert dataset.get("ann").name == "Ann"
+    assert dataset.by_id["a-fact"].text == "Something true."
+    assert dataset.ids("quotes") == ["ann-hello"]
+    assert dataset.tags == {"peace": "Peace"}
+    assert dataset.items("facts") == dataset.content.facts

@@ -202,7 +202,9 @@ def test_new_files_follow_the_umask_and_old_files_keep_their_mode(spec, tmp_path
         os.umask(previous)
     assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o600
     os.chmod(out / "test-brief.html", 0o640)
-    build(spec, out)
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Rebuilt"))
+    build(spec, out)  # rebuilt, not up to date
+    assert "Rebuilt" in (out / "test-brief.html").read_text()
     assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o640
 
 
@@ -334,3 +336,12 @@ def test_concurrent_builds_of_different_briefs_share_one_manifest(
         (entry,) = manifest["briefs"][brief_id]["files"]
         data = (out / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+@pytest.mark.parametrize(
+    ("pages", "words"), [(1, "1 page"), (2, "2 pages"), (0, "0 pages"), (None, "-")]
+)
+def test_a_line_per_file_counts_its_pages(tmp_path, pages, words):
+    from briefgen.write import describe
+
+    assert describe(tmp_path / "a.pdf", pages, 3072) == f"{tmp_path / 'a.pdf'}  {words}  3.0 KiB"

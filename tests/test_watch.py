@@ -32,8 +32,9 @@ class Lines:
         for line in stream:
             self.queue.put(line.rstrip("\n"))
 
-    def until(self, text: str, timeout: float = 60) -> list[str]:
-        """Every line up to the first that contains ``text``."""
+    def until(self, text: str, timeout: float = 180) -> list[str]:
+        """Every line up to the first that contains ``text`` (a generous deadline: a round
+        takes 20 s and more on a loaded two-core machine)."""
         got: list[str] = []
         deadline = time.monotonic() + timeout
         while True:

@@ -250,3 +250,24 @@ def test_a_brief_skipped_unread_still_gives_its_warnings(
     again = build_briefs([spec], out_dir=out)
     assert all(line.endswith("up to date") for line in again.lines)
     assert [str(w) for w in again.warnings] == [str(warning)]
+
+
+def test_hidden_files_and_folders_are_not_in_a_folders_stamp(tmp_path):
+    from briefgen.cache import folder_stamp
+
+    for name in ("a.css", ".a.css.swp", ".git/config", "fonts/x.ttf", "fonts/.hidden/y"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    stamped = [path for path, size, _ in folder_stamp(tmp_path)]
+    assert stamped == [str(tmp_path / "a.css"), str(tmp_path / "fonts" / "x.ttf")]
+
+
+def test_a_folders_digest_follows_its_files_contents(tmp_path):
+    from briefgen.cache import folder_digest, folder_stamp
+
+    (tmp_path / "a.css").write_text("p { color: red }")
+    before = folder_digest(tmp_path, folder_stamp(tmp_path))
+    (tmp_path / "a.css").write_text("p { color: blue}")  # the same size
+    stamp = folder_stamp(tmp_path)
+    assert folder_digest(tmp_path, stamp) != before
+    assert folder_digest(tmp_path, stamp) == folder_digest(tmp_path, stamp[:])

@@ -281,7 +281,7 @@ def test_the_dataset_cannot_be_changed_once_loaded(mini):
 
 def test_every_unreadable_source_is_reported(mini, tmp_path):
     second = (
-        "  - id: src2\n    title: B\n    publisher: P\n    date: \"2025\"\n    kind: k\n"
+        '  - id: src2\n    title: B\n    publisher: P\n    date: "2025"\n    kind: k\n'
         "    language: en\n    file: gone.txt\n"
     )
     (tmp_path / "a-folder").mkdir()

@@ -345,3 +345,15 @@ def test_a_line_per_file_counts_its_pages(tmp_path, pages, words):
     from briefgen.write import describe
 
     assert describe(tmp_path / "a.pdf", pages, 3072) == f"{tmp_path / 'a.pdf'}  {words}  3.0 KiB"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_gets_what_the_umask_leaves(tmp_path, umask, mode):
+    from briefgen.write import file_mode
+
+    previous = os.umask(umask)
+    try:
+        assert file_mode(tmp_path / "new.pdf") == mode
+        assert os.umask(umask) == umask  # and the umask is as it was
+    finally:
+        os.umask(previous)

@@ -244,3 +244,45 @@ def test_a_source_cannot_be_cited(write_yaml, minimal_spec, dataset):
     )
     (message,) = problems_of(path, dataset)
     assert "unknown id 'astana-times-2025-10'" in message
+
+
+# --- messages (each found by a surviving mutant of briefgen.validation) --------------
+
+
+def spec_problems(write_yaml, text: str, dataset) -> list[str]:
+    with pytest.raises(BriefgenError) as excinfo:
+        load_spec(write_yaml(text), dataset, ["minister"])
+    return [problem.message for problem in excinfo.value.problems]
+
+
+def test_an_empty_section_list_is_reported(write_yaml, minimal_spec, dataset):
+    text = minimal_spec[: minimal_spec.index("    sections:")] + "    sections: []\n"
+    assert spec_problems(write_yaml, text, dataset) == [
+        "sections: Tuple should have at least 1 item after validation, not 0 (got a list)"
+    ]
+
+
+def test_a_broken_section_is_reported_not_the_list_as_too_short(write_yaml, minimal_spec, dataset):
+    text = minimal_spec[: minimal_spec.index("    sections:")] + "    sections:\n      - kind: x\n"
+    found = spec_problems(write_yaml, text, dataset)
+    assert found[0] == "sections[0].heading: missing required key 'heading'"
+    assert not any(message.startswith("sections:") for message in found)
+
+
+@pytest.mark.parametrize(("length", "shown"), [(40, "x" * 40), (41, "x" * 37 + "...")])
+def test_long_values_are_cut_in_messages(length, shown):
+    from briefgen.validation import show
+
+    assert show("x" * length) == repr(shown)
+
+
+def test_the_model_inside_an_optional_whichever_way_round():
+    import typing
+
+    from briefgen.specmodel import Contact
+    from briefgen.validation import _model_in
+
+    assert _model_in(None | Contact) is Contact
+    assert _model_in(typing.Optional[Contact]) is Contact  # noqa: UP045 - the other spelling
+    assert _model_in(tuple[Contact, ...]) is Contact
+    assert _model_in(str | None) is None

@@ -286,3 +286,41 @@ def test_the_model_inside_an_optional_whichever_way_round():
     assert _model_in(typing.Optional[Contact]) is Contact  # noqa: UP045 - the other spelling
     assert _model_in(tuple[Contact, ...]) is Contact
     assert _model_in(str | None) is None
+
+
+def test_a_misspelt_key_inside_a_mapping_gets_that_mappings_keys(write_yaml, minimal_spec, dataset):
+    text = minimal_spec.replace("contact: {name: A. Officer", "contact: {nmae: A. Officer")
+    assert spec_problems(write_yaml, text, dataset) == [
+        "contact.name: missing required key 'name'",
+        "contact.nmae: unknown key 'nmae'; did you mean 'name'?",
+    ]
+
+
+def test_a_list_where_a_mapping_or_routine_belongs(write_yaml, minimal_spec, dataset):
+    text = minimal_spec.replace("critical_date: Routine", "critical_date: [1, 2]")
+    assert spec_problems(write_yaml, text, dataset) == [
+        "critical_date: expected a mapping of 'key: value' lines, got a list"
+    ]
+
+
+def test_only_an_id_pattern_gets_the_advice_for_ids():
+    from pathlib import Path
+    from typing import Annotated
+
+    from pydantic import BaseModel, StringConstraints
+
+    from briefgen.datamodel import Slug
+    from briefgen.validation import validate_document
+    from briefgen.yamlsource import parse_yaml
+
+    class Shape(BaseModel):
+        id: Slug
+        colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+    doc = parse_yaml("id: Not An Id\ncolour: red\n", Path("m.yaml"), max_depth=8)
+    _, problems = validate_document(Shape, doc)
+    assert problems[0].message == (
+        "id: 'Not An Id' is not a valid id; use lowercase letters, digits and hyphens"
+    )
+    assert problems[1].message.startswith("colour: ")
+    assert "not a valid id" not in problems[1].message

@@ -344,7 +344,8 @@ def test_concurrent_builds_of_different_briefs_share_one_manifest(
 def test_a_line_per_file_counts_its_pages(tmp_path, pages, words):
     from briefgen.write import describe
 
-    assert describe(tmp_path / "a.pdf", pages, 3072) == f"{tmp_path / 'a.pdf'}  {words}  3.0 KiB"
+    line = describe(tmp_path / "a.pdf", pages, 102400)
+    assert line == f"{tmp_path / 'a.pdf'}  {words}  100.0 KiB"
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])

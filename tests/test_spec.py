@@ -324,3 +324,29 @@ def test_only_an_id_pattern_gets_the_advice_for_ids():
     )
     assert problems[1].message.startswith("colour: ")
     assert "not a valid id" not in problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "critical_date: Routine",
+            "critical_date: {date: 2026-01-01, reasn: x}",
+            "critical_date.reasn: unknown key 'reasn'; did you mean 'reason'?",
+        ),
+        (
+            "        text: To test.",
+            "        text: To test.\n        select: {facts: {tgas: [cyber]}}",
+            "sections[0].select.facts.tgas: unknown key 'tgas'; did you mean 'tags'?",
+        ),
+        (
+            "date: 2026-03-02",
+            "date: 20260302",
+            "date: expected a date as YYYY-MM-DD, got '20260302'",
+        ),
+    ],
+    ids=["inside-an-annotated-optional", "deep-in-a-selector", "a-number-for-a-date"],
+)
+def test_messages_deep_in_the_spec(write_yaml, minimal_spec, dataset, old, new, message):
+    assert old in minimal_spec
+    assert message in spec_problems(write_yaml, minimal_spec.replace(old, new), dataset)

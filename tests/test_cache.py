@@ -260,6 +260,7 @@ def test_hidden_files_and_folders_are_not_in_a_folders_stamp(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name)
     os.mkfifo(tmp_path / "b.fifo")  # not a regular file: left out, and the walk goes on
+    (tmp_path / "b.link").symlink_to(tmp_path / "gone")  # dangling: left out, the walk goes on
     stamped = [path for path, size, _ in folder_stamp(tmp_path)]
     assert stamped == [str(tmp_path / n) for n in ("a.css", "z.css", "fonts/x.ttf")]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
@@ -127,3 +128,11 @@ def build_in_subprocess(workspace: Path, spec_text: str):
         capture_output=True, text=True, timeout=120, cwd=workspace,
         env={**os.environ, "PYTHONPATH": str(Path(briefgen.__file__).parents[1])},
     )  # fmt: skip
+
+
+def unavailable(what: str, how: str) -> None:
+    """A tool or file a test needs is missing: a failure in CI (which must have it), a
+    skip elsewhere that says what is missing and how to get it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing; CI must have it ({how})")
+    pytest.skip(f"{what} is missing here ({how}); CI runs this test")

@@ -59,9 +59,7 @@ def docx_findings(path: Path) -> list[str]:
                     external = 'TargetMode="External"' in rel
                     if "attachedTemplate" in rel or "oleObject" in rel or "vbaProject" in rel:
                         found.append(f"{name}: {rel}")
-                    elif external and not (
-                        rel.count("/hyperlink") and SAFE_TARGET.match(target)
-                    ):
+                    elif external and not (rel.count("/hyperlink") and SAFE_TARGET.match(target)):
                         found.append(f"{name}: external {rel}")
                 continue
             if "attachedTemplate" in text or "w:mailMerge" in text:

@@ -75,9 +75,9 @@ def test_command_line_reports_without_traceback_and_writes_nothing(path, tmp_pat
 
 def test_billion_laughs_is_refused_in_well_under_a_second():
     path = next(p for p in CORPUS if p.stem == "billion-laughs")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     problems(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_deep_nesting_is_refused_not_crashed(tmp_path):

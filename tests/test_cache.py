@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -250,3 +251,37 @@ def test_a_brief_skipped_unread_still_gives_its_warnings(
     again = build_briefs([spec], out_dir=out)
     assert all(line.endswith("up to date") for line in again.lines)
     assert [str(w) for w in again.warnings] == [str(warning)]
+
+
+def test_hidden_files_and_folders_are_not_in_a_folders_stamp(tmp_path):
+    from briefgen.cache import folder_stamp
+
+    for name in ("a.css", ".a.css.swp", ".git/config", "fonts/x.ttf", "fonts/.hidden/y", "z.css"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    os.mkfifo(tmp_path / "b.fifo")  # not a regular file: left out, and the walk goes on
+    (tmp_path / "b.link").symlink_to(tmp_path / "gone")  # dangling: left out, the walk goes on
+    stamped = [path for path, size, _ in folder_stamp(tmp_path)]
+    assert stamped == [str(tmp_path / n) for n in ("a.css", "z.css", "fonts/x.ttf")]
+
+
+def test_a_folders_digest_follows_its_files_contents(tmp_path):
+    from briefgen.cache import folder_digest, folder_stamp
+
+    (tmp_path / "a.css").write_text("p { color: red }")
+    before = folder_digest(tmp_path, folder_stamp(tmp_path))
+    (tmp_path / "a.css").write_text("p { color: blue}")  # the same size
+    stamp = folder_stamp(tmp_path)
+    assert folder_digest(tmp_path, stamp) != before
+    assert folder_digest(tmp_path, stamp) == folder_digest(tmp_path, stamp[:])
+
+
+def test_an_output_deleted_by_hand_is_built_again(write_yaml, minimal_spec, tmp_path):
+    spec, out = write_yaml(minimal_spec), tmp_path / "build"
+    options = BuildOptions(formats=("html",))
+    build_briefs([spec], out_dir=out, options=options)
+    (out / "test-brief.html").unlink()
+    lines = build_briefs([spec], out_dir=out, options=options).lines
+    assert [line.split()[0] for line in lines] == [str(out / "test-brief.html")]
+    assert not lines[0].endswith("up to date")
+    assert (out / "test-brief.html").exists()

@@ -188,3 +188,26 @@ def test_sources_and_tags_have_no_tags():
     result = run("data", "list", "sources", "--tag", "cyber")
     assert result.returncode == 1
     assert "error: sources have no tags; list them without --tag" in result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="typer turns KeyboardInterrupt into Exit(130) before cli.main's `except "
+    "KeyboardInterrupt` can say 'interrupted.'; fix in cli.py (not this branch's file)",
+)
+def test_ctrl_c_during_a_build_says_interrupted(
+    write_yaml, minimal_spec, tmp_path, monkeypatch, capsys
+):
+    import briefgen.build
+    from briefgen import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(briefgen.build, "build_briefs", interrupted)
+    spec = write_yaml(minimal_spec)
+    monkeypatch.setattr(sys, "argv", ["briefgen", "build", str(spec), "-o", str(tmp_path / "o")])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.strip().endswith("interrupted.")

@@ -10,7 +10,7 @@ from briefgen.errors import BriefgenError
 from briefgen.load_dataset import load_dataset
 from briefgen.sources import normalise_space, read_paragraphs, split_paragraphs
 from briefgen.workspace import DEFAULT_DATASET
-from conftest import SHARED_SOURCES
+from conftest import SHARED_SOURCES, unavailable
 
 SOURCE_TEXT = """\
 source-id: test
@@ -86,7 +86,7 @@ def test_shipped_dataset_passes(dataset):
 
 def test_shipped_copy_matches_the_shared_source():
     if not SHARED_SOURCES.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
+        unavailable(f"{SHARED_SOURCES} (the original article)", "shared/ beside the checkout")
     shipped = DEFAULT_DATASET.parent / "sources"
     for original in SHARED_SOURCES.glob("*.txt"):
         assert (shipped / original.name).read_bytes() == original.read_bytes()
@@ -94,7 +94,7 @@ def test_shipped_copy_matches_the_shared_source():
 
 def test_dataset_passes_against_shared_sources():
     if not SHARED_SOURCES.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
+        unavailable(f"{SHARED_SOURCES} (the original article)", "shared/ beside the checkout")
     loaded = load_dataset(sources_dir=SHARED_SOURCES)
     assert len(loaded.items("quotes")) == 13
 
@@ -225,4 +225,79 @@ def test_missing_source_file(mini, tmp_path):
 def test_dataset_dates_are_real(mini, date, message):
     assert errors_of(mini, ('date: "2025-10"', f'date: "{date}"')) == [
         f"sources[0].date: {message}"
+    ]
+
+
+def test_lookups_by_id_and_kind(mini):
+    dataset = mini()
+    assert dataset.kind_of == {"ann-hello": "quotes", "a-fact": "facts", "ann": "people",
+                               "src": "sources"}  # fmt: skip
+    assert dataset.get("ann").name == "Ann"
+    assert dataset.by_id["a-fact"].text == "Something true."
+    assert dataset.ids("quotes") == ["ann-hello"]
+    assert dataset.tags == {"peace": "Peace"}
+    assert dataset.items("facts") == dataset.content.facts
+
+
+# --- limits, lookups and every problem at once (each found by a surviving mutant) -----
+
+
+def messages_of(path) -> list[str]:
+    with pytest.raises(BriefgenError) as excinfo:
+        load_dataset(path)
+    return [problem.message for problem in excinfo.value.problems]
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_dataset_size_limit_is_exact(tmp_path, extra):
+    from briefgen.load_dataset import MAX_DATASET_BYTES
+
+    assert MAX_DATASET_BYTES == 4 * 1024 * 1024
+    text = "tags: {}\n" + ("#" * 1023 + "\n") * (MAX_DATASET_BYTES // 1024)
+    text = text[: MAX_DATASET_BYTES - 1] + "\n" + "#" * extra
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="ascii")
+    assert path.stat().st_size == MAX_DATASET_BYTES + extra
+    too_big = "file is larger than 4096 KiB; split it or trim it"
+    assert (too_big in messages_of(path)) is bool(extra)  # else: read, and refused for its shape
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(32, False), (33, True)])
+def test_dataset_nesting_limit_is_exact(tmp_path, depth, refused):
+    path = tmp_path / "deep.yaml"
+    # The top mapping is one of the levels; the rest are lists.
+    path.write_text("x: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n")
+    deep = "nesting is deeper than 32 levels"
+    assert any(deep in m for m in messages_of(path)) is refused
+
+
+def test_the_dataset_cannot_be_changed_once_loaded(mini):
+    import dataclasses
+
+    dataset = mini()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dataset.paragraphs = {}
+
+
+def test_every_unreadable_source_is_reported(mini, tmp_path):
+    second = (
+        '  - id: src2\n    title: B\n    publisher: P\n    date: "2025"\n    kind: k\n'
+        "    language: en\n    file: gone.txt\n"
+    )
+    (tmp_path / "a-folder").mkdir()
+    text = MINI_DATASET.replace("file: src.txt", "file: a-folder")
+    text = text[: text.index("people:")] + second + text[text.index("people:") :]
+    path = tmp_path / "data.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert messages_of(path) == [
+        f"sources[0].file: must name a regular file inside {tmp_path}, not a-folder",
+        f"sources[1].file: cannot read {tmp_path / 'gone.txt'}: No such file or directory",
+    ]
+
+
+def test_every_unknown_reference_in_a_list_is_reported(mini):
+    listed = ("    tags: [peace]", "    tags: [peace]\n    people: [ann, bob, ann, cy]")
+    assert errors_of(mini, listed) == [
+        "facts[0].people[1]: unknown person 'bob'",
+        "facts[0].people[3]: unknown person 'cy'",
     ]

@@ -70,9 +70,11 @@ def test_header_text_and_page_fields_are_kept(clean, tmp_path):
     (built := tmp_path / "out.docx").write_bytes(outputs["docx"].data)
     header = docx.Document(str(built)).sections[0].header
     assert header.paragraphs[0].text.startswith("Dept of Tests")
-    xml = zipfile.ZipFile(built).read(
-        next(n for n in zipfile.ZipFile(built).namelist() if n.startswith("word/header"))
-    ).decode()
+    xml = (
+        zipfile.ZipFile(built)
+        .read(next(n for n in zipfile.ZipFile(built).namelist() if n.startswith("word/header")))
+        .decode()
+    )
     assert " PAGE " in xml and " NUMPAGES " in xml
     assert "DDE" not in xml and "INCLUDE" not in xml and "passwd" not in xml
 
@@ -81,7 +83,6 @@ def bomb(declared_ok: bool) -> bytes:
     """styles.xml that inflates to 320 MB; with ``declared_ok`` the directory lies small."""
     parts = parts_of(house_reference())
     data = zip_of({k: v for k, v in parts.items() if k != "word/styles.xml"})
-
 
     out = io.BytesIO(data)
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
@@ -103,7 +104,7 @@ def test_zip_bomb_is_refused_quickly_in_little_memory(declared_ok, tmp_path):
     path = tmp_path / "reference.docx"
     path.write_bytes(bomb(declared_ok))
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     try:
         with pytest.raises(BriefgenError) as excinfo:
             data, _ = clean_reference(path)
@@ -112,7 +113,7 @@ def test_zip_bomb_is_refused_quickly_in_little_memory(declared_ok, tmp_path):
     finally:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert peak < 4 * MAX_PART_BYTES
     assert "cannot read the reference document" in str(excinfo.value)
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs, load_all
-from conftest import BRIEFS
+from conftest import BRIEFS, unavailable
 
 SPEC = BRIEFS / "minister-hlm-2026.yaml"
 
@@ -24,9 +24,7 @@ def squash(text: str) -> str:
 def soffice() -> str:
     path = shutil.which("soffice")
     if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is not on PATH; CI must install it")
-        pytest.skip("soffice (LibreOffice) is not installed")
+        unavailable("soffice (LibreOffice)", "scripts/install-system-packages --test")
     return path
 
 

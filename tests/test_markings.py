@@ -40,7 +40,6 @@ def test_kazakhstan_scheme_resolves_russian_and_kazakh_forms(tmp_path):
     assert "did you mean 'secret'" in kz.unknown("secrt")
 
 
-
 @pytest.mark.parametrize(
     "change, message",
     [

@@ -3,7 +3,7 @@ decision blocks, cited Q&A, figures, and accessible, archival PDFs."""
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 import subprocess
 import sys
@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
 from briefgen.workspace import DEFAULT_DATASET
-from conftest import BRIEFS
+from conftest import BRIEFS, unavailable
 
 GLANCE = BRIEFS / "initiative-at-a-glance.yaml"
 
@@ -240,9 +240,7 @@ def test_pdf_is_tagged_with_headings_lists_and_tables(glance):
 def test_qpdf_check_passes(glance):
     qpdf = shutil.which("qpdf")
     if qpdf is None:
-        if os.environ.get("CI"):
-            pytest.fail("qpdf is missing: scripts/install-system-packages --test installs it")
-        pytest.skip("qpdf is not installed")
+        unavailable("qpdf", "scripts/install-system-packages --test")
     result = subprocess.run([qpdf, "--check", str(glance / "initiative-at-a-glance.pdf")],
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -310,3 +308,57 @@ def test_charts_cites_and_speakers_count_for_markings_and_release(
     assert "Milosevic" in full and "Is IHL optional?" in full
     assert "Milosevic" not in releasable and "Is IHL optional?" not in releasable
     assert "Quintin" in releasable
+
+
+# --- decision block --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_recommendation", [True, False])
+def test_decision_block_only_with_a_recommendation(with_recommendation):
+    from briefgen.render import render_brief
+    from briefgen.workspace import builtin_templates_dir
+    from conftest import sample_brief
+
+    brief = sample_brief()
+    if not with_recommendation:
+        sections = tuple(s for s in brief.sections if s.kind != "recommendation")
+        brief = sample_brief(sections=sections)
+    assert any(s.kind == "recommendation" for s in brief.sections) is with_recommendation
+    outputs = render_brief(brief, ["pdf", "docx"], [builtin_templates_dir()])
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs["pdf"].data)).pages)
+    word = docx.Document(io.BytesIO(outputs["docx"].data))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    words = "\n".join([p.text for p in word.paragraphs] + cells)
+    for text in (pdf, words):
+        for label in ("Agreed", "Not agreed", "Please discuss", "Signature"):
+            assert (label in text) is with_recommendation, label
+        assert "Contact officer" in text  # the block after it is there either way
+
+
+@pytest.mark.parametrize(("budget", "warned"), [(3, False), (2, True)])
+def test_page_budget_boundaries(write_yaml, minimal_spec, tmp_path, budget, warned):
+    """Exactly at the budget: no warning; one page over: a warning. (DOCX pages are not
+    measured, Word lays out its own, so only the PDF counts.)"""
+    path = long_spec(write_yaml, minimal_spec, budget=f"    page_budget: {budget}\n")
+    report = build_briefs([path], out_dir=tmp_path, options=BuildOptions(formats=("pdf", "docx")))
+    assert len(PdfReader(tmp_path / "test-brief.pdf").pages) == 3
+    found = [w.message for w in report.warnings if "page budget" in w.message]
+    expected = [f"page_budget: brief 'test-brief' has 3 pages, over its page budget of {budget}"]
+    assert found == (expected if warned else [])
+
+
+def test_no_budget_or_no_page_count_is_no_warning(write_yaml, minimal_spec, dataset):
+    """A budget or a page count that is unknown (an audience without a budget, a PDF the
+    manifest does not count) is not a warning, and not a crash either."""
+    from briefgen.checks import over_budget
+    from briefgen.load_spec import load_spec
+
+    item = load_spec(write_yaml(minimal_spec), dataset, ["minister"])
+    assert over_budget(item, "test-brief", 3, None) == []
+    assert over_budget(item, "test-brief", None, 2) == []
+    assert over_budget(item, "test-brief", 2, 2) == []
+    (warning,) = over_budget(item, "test-brief", 3, 2)
+    assert (warning.severity, warning.message) == (
+        "warning",
+        "audience: brief 'test-brief' has 3 pages, over the minister budget of 2",
+    )

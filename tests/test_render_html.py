@@ -332,3 +332,55 @@ def test_template_that_renders_nothing(tmp_path):
     with pytest.raises(BriefgenError) as excinfo:
         render_brief(sample_brief(), ["docx"], [templates, builtin_templates_dir()])
     assert [p.message for p in excinfo.value.problems] == ["rendered no HTML at all"]
+
+
+def figure(id_: str, paragraph: int, label: str) -> doc.FigureEntry:
+    return doc.FigureEntry(
+        id=id_, kind="figures", citation=citation(paragraph), label=label, value="7", unit="states"
+    )
+
+
+def rows_of(root, table_class: str) -> list[tuple[list[str], list[int]]]:
+    """Each body row of the tables with ``table_class``: its cells' text (note numbers
+    left out) and its note numbers."""
+    rows = root.xpath(f"//table[contains(@class, '{table_class}')]/tbody/tr")
+    found = []
+    for row in rows:
+        numbers = [int(sup.text) for sup in row.xpath(".//sup[@class='noteref']")]
+        cells = [
+            " ".join("".join(td.xpath(".//text()[not(ancestor::sup)]")).split())
+            for td in row.xpath("./td")
+        ]
+        found.append((cells, numbers))
+    return found
+
+
+def test_defence_facts_table_numbers_each_fact():
+    f1 = fact("f1", 3, "First fact.")
+    f2 = fact("f2", 7, "Second fact.")
+    f3 = fact("f3", 3, "Third fact, first fact's paragraph.")
+    brief = sample_brief(
+        audience="defence",
+        sections=(doc.Section(heading="Key points", kind="key-points", facts=(f1, f2, f3)),),
+    )
+    _, root = render(brief)
+    assert rows_of(root, "facts") == [
+        ([f1.text, ""], [1]),
+        ([f2.text, ""], [2]),
+        ([f3.text, ""], [1]),
+    ]
+    assert endnotes(root) == {1: citation(3).text, 2: citation(7).text}
+
+
+def test_figures_table_numbers_each_figure():
+    g1 = figure("g1", 4, "Founding states")
+    g2 = figure("g2", 6, "States joined")
+    brief = sample_brief(
+        sections=(doc.Section(heading="Figures", kind="background", figures=(g1, g2)),),
+    )
+    _, root = render(brief)
+    assert rows_of(root, "figures") == [
+        ([g1.label, "7 states"], [1]),
+        ([g2.label, "7 states"], [2]),
+    ]
+    assert endnotes(root) == {1: citation(4).text, 2: citation(6).text}

@@ -19,7 +19,7 @@ from briefgen.render import render_brief
 from briefgen.render.html import render_html
 from briefgen.render.pdf import render_pdf
 from briefgen.workspace import builtin_templates_dir
-from conftest import sample_brief
+from conftest import sample_brief, unavailable
 
 BUILTIN = builtin_templates_dir()
 TEMPLATE = "minister/brief.html.j2"
@@ -266,8 +266,9 @@ def test_only_the_bundled_noto_sans_is_embedded(sample_pdf):
         assert family == "Noto Sans", f"{name} embeds {family!r}"
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_pdffonts_agrees_every_font_is_embedded(sample_pdf, tmp_path):
+    if shutil.which("pdffonts") is None:
+        unavailable("pdffonts (poppler-utils)", "scripts/install-system-packages --test")
     data, _ = pdf_of(sample_brief())
     path = tmp_path / "sample.pdf"
     path.write_bytes(data)

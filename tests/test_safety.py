@@ -145,9 +145,13 @@ def test_second_move_failing_puts_the_first_back(spec, tmp_path, monkeypatch):
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", fail_on_docx)
-    with pytest.raises(BriefgenError):
+    with pytest.raises(BriefgenError) as excinfo:
         build(spec, out)
     monkeypatch.setattr(os, "replace", real_replace)
+    (problem,) = excinfo.value.problems
+    assert problem.message == "cannot write: No space left on device"
+    assert str(problem.file) == str(out / "test-brief.docx")
+    assert excinfo.value.summary == "nothing was written"
     assert snapshot(out) == before
 
 
@@ -240,7 +244,14 @@ def test_any_unicode_builds_or_fails_cleanly(tmp_path, title, heading, text, poi
             [path], out_dir=tmp_path / "out", options=BuildOptions(formats=("html", "docx"))
         )
     except BriefgenError as exc:
-        assert exc.problems and all(p.message for p in exc.problems)
+        # Refused: each problem at the spec's line, naming one of the fields given.
+        fields = {"title", "reference", "sections[0].heading", "sections[0].text",
+                  "sections[0].points[0]"}  # fmt: skip
+        assert exc.problems
+        for problem in exc.problems:
+            assert (problem.file, problem.severity) == (path, "error"), str(problem)
+            assert problem.line is not None, str(problem)
+            assert problem.message.split(": ", 1)[0] in fields, str(problem)
         return
     word = docx.Document(io.BytesIO((tmp_path / "out" / "test-brief.docx").read_bytes()))
     html_spaces = re.sub(r"[ \t\n\r\f]+", " ", title).strip(" ")  # HTML folds only these
@@ -286,6 +297,9 @@ def test_any_yaml_text_loads_or_fails_cleanly(document, tmp_path_factory):
         parse_yaml(document, Path("any.yaml"), max_depth=16)
     except BriefgenError as exc:
         assert exc.problems
+        for problem in exc.problems:  # located in the text, with a message
+            assert problem.file == Path("any.yaml") and problem.line >= 1, str(problem)
+            assert problem.message.strip(), str(problem)
 
 
 @pytest.mark.parametrize("delay", [0.4, 0.9, 1.4])

@@ -77,3 +77,12 @@ def test_nothing_but_kind_selects_all(dataset):
 
 def test_kinds_not_asked_for_are_absent(dataset):
     assert set(pick(dataset, events={"ids": ["high-level-meeting-2026"]})) == {"events"}
+
+
+def test_quotes_by_tag_and_by_their_speakers_organisation(dataset):
+    tag = dataset.items("quotes")[0].tags[0]
+    by_tag = pick(dataset, quotes={"tags": [tag]})["quotes"]
+    assert by_tag == [q.id for q in dataset.items("quotes") if tag in q.tags]
+    assert 0 < len(by_tag) < len(dataset.items("quotes"))
+    icrc = pick(dataset, quotes={"organisations": ["icrc-central-asia-delegation"]})["quotes"]
+    assert icrc == [q.id for q in dataset.items("quotes") if q.speaker == "biljana-milosevic"]

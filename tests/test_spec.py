@@ -255,3 +255,109 @@ def test_a_marking_may_be_written_as_any_of_its_labels(write_yaml, minimal_spec,
     """Whatever case or language the author writes a level in, the brief carries its id."""
     path = write_yaml(minimal_spec.replace("marking: OFFICIAL", f"marking: {written}"))
     assert load_spec(path, dataset, AUDIENCES).spec.marking == "OFFICIAL"
+
+
+# --- messages (each found by a surviving mutant of briefgen.validation) --------------
+
+
+def spec_problems(write_yaml, text: str, dataset) -> list[str]:
+    with pytest.raises(BriefgenError) as excinfo:
+        load_spec(write_yaml(text), dataset, ["minister"])
+    return [problem.message for problem in excinfo.value.problems]
+
+
+def test_an_empty_section_list_is_reported(write_yaml, minimal_spec, dataset):
+    text = minimal_spec[: minimal_spec.index("    sections:")] + "    sections: []\n"
+    assert spec_problems(write_yaml, text, dataset) == [
+        "sections: Tuple should have at least 1 item after validation, not 0 (got a list)"
+    ]
+
+
+def test_a_broken_section_is_reported_not_the_list_as_too_short(write_yaml, minimal_spec, dataset):
+    text = minimal_spec[: minimal_spec.index("    sections:")] + "    sections:\n      - kind: x\n"
+    found = spec_problems(write_yaml, text, dataset)
+    assert found[0] == "sections[0].heading: missing required key 'heading'"
+    assert not any(message.startswith("sections:") for message in found)
+
+
+@pytest.mark.parametrize(("length", "shown"), [(40, "x" * 40), (41, "x" * 37 + "...")])
+def test_long_values_are_cut_in_messages(length, shown):
+    from briefgen.validation import show
+
+    assert show("x" * length) == repr(shown)
+
+
+def test_the_model_inside_an_optional_whichever_way_round():
+    import typing
+
+    from briefgen.specmodel import Contact
+    from briefgen.validation import _model_in
+
+    assert _model_in(None | Contact) is Contact
+    assert _model_in(typing.Optional[Contact]) is Contact  # noqa: UP045 - the other spelling
+    assert _model_in(tuple[Contact, ...]) is Contact
+    assert _model_in(str | None) is None
+
+
+def test_a_misspelt_key_inside_a_mapping_gets_that_mappings_keys(write_yaml, minimal_spec, dataset):
+    text = minimal_spec.replace("contact: {name: A. Officer", "contact: {nmae: A. Officer")
+    assert spec_problems(write_yaml, text, dataset) == [
+        "contact.name: missing required key 'name'",
+        "contact.nmae: unknown key 'nmae'; did you mean 'name'?",
+    ]
+
+
+def test_a_list_where_a_mapping_or_routine_belongs(write_yaml, minimal_spec, dataset):
+    text = minimal_spec.replace("critical_date: Routine", "critical_date: [1, 2]")
+    assert spec_problems(write_yaml, text, dataset) == [
+        "critical_date: expected a mapping of 'key: value' lines, got a list"
+    ]
+
+
+def test_only_an_id_pattern_gets_the_advice_for_ids():
+    from pathlib import Path
+    from typing import Annotated
+
+    from pydantic import BaseModel, StringConstraints
+
+    from briefgen.datamodel import Slug
+    from briefgen.validation import validate_document
+    from briefgen.yamlsource import parse_yaml
+
+    class Shape(BaseModel):
+        id: Slug
+        colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+    doc = parse_yaml("id: Not An Id\ncolour: red\n", Path("m.yaml"), max_depth=8)
+    _, problems = validate_document(Shape, doc)
+    assert problems[0].message == (
+        "id: 'Not An Id' is not a valid id; use lowercase letters, digits and hyphens"
+    )
+    assert problems[1].message.startswith("colour: ")
+    assert "not a valid id" not in problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "critical_date: Routine",
+            "critical_date: {date: 2026-01-01, reasn: x}",
+            "critical_date.reasn: unknown key 'reasn'; did you mean 'reason'?",
+        ),
+        (
+            "        text: To test.",
+            "        text: To test.\n        select: {facts: {tgas: [cyber]}}",
+            "sections[0].select.facts.tgas: unknown key 'tgas'; did you mean 'tags'?",
+        ),
+        (
+            "date: 2026-03-02",
+            "date: 20260302",
+            "date: expected a date as YYYY-MM-DD, got '20260302'",
+        ),
+    ],
+    ids=["inside-an-annotated-optional", "deep-in-a-selector", "a-number-for-a-date"],
+)
+def test_messages_deep_in_the_spec(write_yaml, minimal_spec, dataset, old, new, message):
+    assert old in minimal_spec
+    assert message in spec_problems(write_yaml, minimal_spec.replace(old, new), dataset)

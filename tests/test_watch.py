@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -10,9 +11,10 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from briefgen.watch import input_filter, watched_folders
+from briefgen.watch import how_to_stop, input_filter, watched_folders
 from conftest import BRIEFS
 
 SPECS = [BRIEFS / "press-lines-astana.yaml", BRIEFS / "red-crescent-outreach.yaml"]
@@ -30,8 +32,9 @@ class Lines:
         for line in stream:
             self.queue.put(line.rstrip("\n"))
 
-    def until(self, text: str, timeout: float = 60) -> list[str]:
-        """Every line up to the first that contains ``text``."""
+    def until(self, text: str, timeout: float = 180) -> list[str]:
+        """Every line up to the first that contains ``text`` (a generous deadline: a round
+        takes 20 s and more on a loaded two-core machine)."""
         got: list[str] = []
         deadline = time.monotonic() + timeout
         while True:
@@ -45,6 +48,21 @@ class Lines:
                 return got
 
 
+@contextmanager
+def ctrl_c_as_in_a_terminal():
+    """A program a shell starts in the background (``pytest &`` in a script, a CI runner,
+    nohup) inherits SIGINT *ignored*, and so do its children: ``briefgen build --watch``
+    started from there never sees our Ctrl-C and watches on. (That was this test's
+    hang under load: the runs were started in the background.) Started as from a
+    terminal, the child gets SIGINT's default action, which Python turns into
+    KeyboardInterrupt; a handler set here is reset to that default by exec."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_watch_rebuilds_what_a_change_touches_and_survives_a_broken_spec(tmp_path):
     folder = tmp_path / "briefs"
     folder.mkdir()
@@ -52,16 +70,18 @@ def test_watch_rebuilds_what_a_change_touches_and_survives_a_broken_spec(tmp_pat
         shutil.copy(spec, folder / spec.name)
     press = folder / "press-lines-astana.yaml"
     original = press.read_text(encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", str(folder), "-o", "out", "-j1", "--watch"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with ctrl_c_as_in_a_terminal():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", str(folder), "-o", "out", "-j1", "--watch"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         lines = Lines(process)
         first = lines.until("watching")
+        assert "(Ctrl-C stops)" in first[-1]
         assert sum(line.startswith("out/") and "KiB" in line for line in first) == 4
 
         updated = re.sub(r"(?m)^title: .*$", "title: Updated press lines", original)
@@ -112,3 +132,14 @@ def test_folders_inside_watched_folders_are_not_watched_twice(tmp_path):
     assert (tmp_path / "templates").resolve() in folders
     assert all(not a.is_relative_to(b) for a in folders for b in folders if a != b)
     assert all(isinstance(folder, Path) for folder in folders)
+
+
+def test_a_watch_that_cannot_see_ctrl_c_says_how_to_stop_it():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ignored = how_to_stop()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ignored == f"started in the background, Ctrl-C is ignored; kill {os.getpid()} stops it"
+    with ctrl_c_as_in_a_terminal():
+        assert how_to_stop() == "Ctrl-C stops"

@@ -85,8 +85,12 @@ def test_manifest_matches_files_when_a_later_brief_fails(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", fail_for_second)
-    with pytest.raises(BriefgenError):
+    with pytest.raises(BriefgenError) as excinfo:
         build_briefs([spec, second], out_dir=out, options=BuildOptions(formats=tuple(["html"])))
+    (problem,) = excinfo.value.problems
+    assert problem.message == "cannot write: Read-only file system"
+    assert str(problem.file) == str(out / "second.html")
+    assert excinfo.value.summary == f"written before it: {out / 'test-brief.html'}"
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["briefs"]) == {"test-brief"}
     (file,) = manifest["briefs"]["test-brief"]["files"]
@@ -198,7 +202,9 @@ def test_new_files_follow_the_umask_and_old_files_keep_their_mode(spec, tmp_path
         os.umask(previous)
     assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o600
     os.chmod(out / "test-brief.html", 0o640)
-    build(spec, out)
+    spec.write_text(spec.read_text().replace("title: Test brief", "title: Rebuilt"))
+    build(spec, out)  # rebuilt, not up to date
+    assert "Rebuilt" in (out / "test-brief.html").read_text()
     assert (out / "test-brief.html").stat().st_mode & 0o777 == 0o640
 
 
@@ -209,3 +215,146 @@ def test_brief_dated_after_2107_still_writes_a_docx(write_yaml, minimal_spec, tm
     build(spec, tmp_path / "build", formats=("docx",))
     package = zipfile.ZipFile(tmp_path / "build" / "test-brief.docx")
     assert package.infolist()[0].date_time[0] == 2107  # the last year a ZIP entry can hold
+
+
+# --- locks: a build waits for a lock another build holds --------------------------------
+
+
+class BuildInThread:
+    """``build`` of a spec on a thread of its own, with the lock files it asks for."""
+
+    def __init__(self, monkeypatch, spec, out, lock_name: str) -> None:
+        import threading
+
+        from filelock import FileLock
+
+        from briefgen import write as write_module
+
+        self.asked = threading.Event()
+        self.error: BaseException | None = None
+        asked, wanted = self.asked, f"{lock_name}.lock"
+
+        class NoticedLock(FileLock):
+            def acquire(self, *args, **kwargs):
+                if os.path.basename(self.lock_file) == wanted:
+                    asked.set()
+                return super().acquire(*args, **kwargs)
+
+        monkeypatch.setattr(write_module, "FileLock", NoticedLock)
+
+        def run() -> None:
+            try:
+                build(spec, out)
+            except BaseException as exc:  # seen by the test, not lost on the thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def wait_until_asked(self) -> None:
+        """Until the build asks for the lock; it must not finish without asking."""
+        for _ in range(600):  # a minute at most
+            if self.asked.wait(timeout=0.1):
+                return
+            assert self.thread.is_alive(), f"the build finished without the lock ({self.error})"
+        raise AssertionError("the build never asked for the lock")
+
+    def finish(self) -> None:
+        self.thread.join(timeout=120)
+        assert not self.thread.is_alive()
+        if self.error is not None:
+            raise self.error
+
+
+def held_lock(out, name: str):
+    from briefgen.write import lock
+
+    out.mkdir(exist_ok=True)
+    held = lock(out, name)
+    held.acquire()
+    return held
+
+
+def test_a_build_waits_for_its_briefs_lock(spec, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    held = held_lock(out, "test-brief")
+    try:
+        running = BuildInThread(monkeypatch, spec, out, "test-brief")
+        running.wait_until_asked()
+        running.thread.join(timeout=1)  # it may not get past the lock while we hold it
+        assert running.thread.is_alive()
+        assert not (out / "test-brief.html").exists()
+        assert not (out / "manifest.json").exists()
+    finally:
+        held.release()
+    running.finish()
+    assert (out / "test-brief.html").exists()
+    assert set(json.loads((out / "manifest.json").read_text())["briefs"]) == {"test-brief"}
+
+
+def test_a_build_waits_for_the_manifest_lock(spec, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    held = held_lock(out, "manifest.json")
+    try:
+        running = BuildInThread(monkeypatch, spec, out, "manifest.json")
+        running.wait_until_asked()
+        running.thread.join(timeout=1)
+        assert running.thread.is_alive()
+        assert not (out / "manifest.json").exists()  # not written while another holds it
+    finally:
+        held.release()
+    running.finish()
+    assert set(json.loads((out / "manifest.json").read_text())["briefs"]) == {"test-brief"}
+
+
+def test_concurrent_builds_of_different_briefs_share_one_manifest(
+    write_yaml, minimal_spec, tmp_path
+):
+    import hashlib
+    import subprocess
+    import sys
+
+    out = tmp_path / "build"
+    ids = [f"brief-{n}" for n in range(4)]
+    specs = [
+        write_yaml(minimal_spec.replace("id: test-brief", f"id: {i}"), f"{i}.yaml") for i in ids
+    ]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", str(path), "-f", "html", "-o", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for path in specs
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(manifest["briefs"]) == ids
+    for brief_id in ids:
+        (entry,) = manifest["briefs"][brief_id]["files"]
+        data = (out / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+@pytest.mark.parametrize(
+    ("pages", "words"), [(1, "1 page"), (2, "2 pages"), (0, "0 pages"), (None, "-")]
+)
+def test_a_line_per_file_counts_its_pages(tmp_path, pages, words):
+    from briefgen.write import describe
+
+    line = describe(tmp_path / "a.pdf", pages, 102400)
+    assert line == f"{tmp_path / 'a.pdf'}  {words}  100.0 KiB"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_gets_what_the_umask_leaves(tmp_path, umask, mode):
+    from briefgen.write import file_mode
+
+    previous = os.umask(umask)
+    try:
+        assert file_mode(tmp_path / "new.pdf") == mode
+        assert os.umask(umask) == umask  # and the umask is as it was
+    finally:
+        os.umask(previous)

@@ -74,10 +74,10 @@ def test_aliases_are_refused_quickly():
         previous = chr(ord("a") + index - 1)
         name = chr(ord("a") + index)
         lines.append(f"{name}: &{name} [*{previous},*{previous},*{previous},*{previous}]")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     with pytest.raises(BriefgenError) as excinfo:
         parse("\n".join(lines))
-    assert time.perf_counter() - started < 1.0  # generous: refusal happens at the first anchor
+    assert time.process_time() - started < 1.0  # generous: refusal happens at the first anchor
     assert messages(excinfo) == [
         "t.yaml:1:4: error: anchors (&a) are not allowed; write the value out"
     ]

@@ -9,6 +9,8 @@ problems and waits for the next change; Ctrl-C stops.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -55,6 +57,15 @@ def input_filter(spec_paths: list[Path], dataset: Path | None, out_dir: Path):
     return is_input
 
 
+def how_to_stop() -> str:
+    """Ctrl-C, unless this process ignores it: a program started in the background by a
+    shell without job control (``briefgen build --watch &`` in a script, nohup) inherits
+    SIGINT ignored, and Ctrl-C (SIGINT) then does nothing."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return f"started in the background, Ctrl-C is ignored; kill {os.getpid()} stops it"
+    return "Ctrl-C stops"
+
+
 def watch(
     spec_paths: list[Path],
     dataset: Path | None,
@@ -78,7 +89,7 @@ def watch(
     # means a change saved during that build is seen.
     for first in changes:
         build_once()
-        announce(f"watching {len(folders)} folders for changes (Ctrl-C stops)")
+        announce(f"watching {len(folders)} folders for changes ({how_to_stop()})")
         if first:
             build_once()
         break

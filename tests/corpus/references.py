@@ -107,8 +107,13 @@ def fields_in_header(parts):
 
 def macros(parts):
     parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 not really OLE, still never copied"
-    add_rel(parts, "word/_rels/document.xml.rels", "rIdV",
-            "http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin")
+    add_rel(
+        parts,
+        "word/_rels/document.xml.rels",
+        "rIdV",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
     add_type(parts, "word/vbaProject.bin", "application/vnd.ms-office.vbaProject")
 
 

@@ -253,7 +253,7 @@ def test_dataset_size_limit_is_exact(tmp_path, extra):
     from briefgen.load_dataset import MAX_DATASET_BYTES
 
     assert MAX_DATASET_BYTES == 4 * 1024 * 1024
-    text = "tags: {}\n" + ("#" * 1023 + "\n") * (MAX_DATASET_BYTES // 1024)
+    text = "tags: []\n" + ("#" * 1023 + "\n") * (MAX_DATASET_BYTES // 1024)
     text = text[: MAX_DATASET_BYTES - 1] + "\n" + "#" * extra
     path = tmp_path / "big.yaml"
     path.write_text(text, encoding="ascii")

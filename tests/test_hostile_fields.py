@@ -23,9 +23,11 @@ from pydantic import BaseModel
 
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.datamodel import DatasetFile
+from briefgen.dataset_review import unknown_markings
 from briefgen.errors import BriefgenError
 from briefgen.load_dataset import load_dataset
 from briefgen.load_spec import load_spec
+from briefgen.markings import load_scheme
 from briefgen.specmodel import SELECTORS, Spec
 
 AUDIENCES = ("minister", "defence", "humanitarian", "press")
@@ -39,7 +41,9 @@ class Key(str):
 SOURCE_HEAD = "source-id: test\n---\n\nHeadline\n\nAnn said: Hello world, this is said."
 SOURCE_TAIL = "\n\nA paragraph about a fact.\n"
 
-ITEM = {"source": "src", "paragraph": 2, "tags": ["peace"], "marking": "OFFICIAL"}
+ITEM = {"source": "src", "paragraph": 2, "tags": ["peace"], "marking": "OFFICIAL",
+        "inferred": {"paragraph": "counted by hand"}}  # fmt: skip
+BY = {"by": "A translator"}
 BASE_DATASET = {
     "tags": {"peace": "Peace"},
     "sources": [
@@ -52,6 +56,7 @@ BASE_DATASET = {
             "language": "en",
             "file": "src.txt",
             "note": "A note on the source",
+            "url": "https://example.org/a",
         }
     ],
     "events": [
@@ -62,35 +67,42 @@ BASE_DATASET = {
             "date": "2025-10-07",
             "date_note": "as reported",
             "organisations": ["agency"],
+            "translations": {"ru": {"name": "Встреча", "place": "Астана", **BY}},
             **ITEM,
         },
         {"id": "call", "name": "A call", "date_note": "the source gives no date", **ITEM},
     ],
     "organisations": [
         {"id": "agency", "name": "An agency", "short": "AA", "kind": "agency", "state": "land",
-         **ITEM}
+         "name_note": "where the name comes from",
+         "translations": {"ru": {"name": "Агентство", **BY}}, **ITEM}
     ],
-    "states": [{"id": "land", "name": "A land", "founding": True, "note": "a founder", **ITEM}],
+    "states": [{"id": "land", "name": "A land", "founding": True, "note": "a founder",
+                "translations": {"ru": {"name": "Страна", **BY}}, **ITEM}],
     "people": [
         {"id": "ann", "name": "Ann", "role": "Speaker", "organisation": "agency",
-         "state": "land", **ITEM}
+         "state": "land", "translations": {"ru": {"name": "Анна", "role": "Оратор", **BY}},
+         **ITEM}
     ],
-    "workstreams": [{"id": "stream", "name": "A workstream", "leads": "A land", **ITEM}],
+    "workstreams": [{"id": "stream", "name": "A workstream", "leads": "A land",
+                     "translations": {"ru": {"name": "Направление", **BY}}, **ITEM}],
     "figures": [
         {"id": "founding-states", "label": "Founding states", "value": 1, "unit": "states",
-         **ITEM},
+         "translations": {"ru": {"label": "Основатели", "unit": "государств", **BY}}, **ITEM},
         {"id": "joined-states", "label": "States joined", "value": 2, "bound": "more-than",
          "unit": "states", "derived_from": ["founding-states"], **ITEM},
     ],
     "quotes": [
         {"id": "ann-hello", "speaker": "ann", "text": "Hello world, this is said",
-         "event": "meeting", "workstreams": ["stream"], **ITEM}
+         "event": "meeting", "workstreams": ["stream"],
+         "translations": {"ru": {"text": "Привет", **BY}}, **ITEM}
     ],
     "facts": [
         {"id": "a-fact", "text": "Something true.", "people": ["ann"],
          "organisations": ["agency"], "states": ["land"], "workstreams": ["stream"],
-         "event": "meeting", **ITEM}
+         "event": "meeting", "translations": {"ru": {"text": "Правда.", **BY}}, **ITEM}
     ],
+    "keywords": {"ru": {"peace": "мир"}},
 }  # fmt: skip
 
 BASE_SPEC = {
@@ -112,7 +124,9 @@ BASE_SPEC = {
                 "email": "a@example.org"},
     "critical_date": {"date": "2026-04-01", "reason": "A reason"},
     "sections": [
-        {"heading": "Purpose", "kind": "purpose", "text": "Why.", "points": ["A point"]},
+        {"heading": "Purpose", "kind": "purpose", "marking": "OFFICIAL",
+         "text": [{"text": "Why.", "cite": ["a-fact"]}],
+         "points": [{"text": "A point", "cite": ["a-fact"]}]},
         {"heading": "Recommendation", "kind": "recommendation", "text": "Agree."},
         {
             "heading": "Everything",
@@ -148,6 +162,24 @@ NOT_SHOWN = {
     "states[*].note": "a curator's note",
     "events[*].date_note": "why the source gives no date: briefs print a fixed label",
     "workstreams[*].leads": "who leads it, in the source's words: `data list` shows it",
+    "sources[*].url": "where the source was published: for curators",
+    "organisations[*].name_note": "where a name comes from: for curators",
+    "keywords[*][*]": "a tag's keyword in a language: PDF and DOCX metadata, not the page",
+    **{
+        f"{kind}[*].inferred[*]": "how a link or value was inferred: for curators"
+        for kind in ("events", "organisations", "states", "people", "workstreams", "figures",
+                     "quotes", "facts")
+    },  # fmt: skip
+    # This spec is in English: translations print in Russian and Kazakh briefs (checked as
+    # text there by tests/test_languages.py), and `by` is for curators.
+    **{
+        f"{kind}[*].translations[*].{field}": "a translation: printed in briefs in its language"
+        for kind, fields in (("events", ("name", "place", "by")), ("organisations", ("name", "by")),
+                             ("states", ("name", "by")), ("people", ("name", "role", "by")),
+                             ("workstreams", ("name", "by")), ("figures", ("label", "unit", "by")),
+                             ("quotes", ("text", "by")), ("facts", ("text", "by")))
+        for field in fields
+    },  # fmt: skip
 }
 
 
@@ -194,6 +226,8 @@ def concrete(data, path: tuple, done: tuple = ()) -> list[tuple]:
         return [done] if isinstance(data, str) else []
     key, rest = path[0], path[1:]
     if key == ANY:
+        if isinstance(data, str):  # a field that may be text or a list of it, given as text
+            return []
         keys = range(len(data)) if isinstance(data, list) else [Key(k) for k in data or {}]
         return [p for k in keys for p in concrete(data[k], rest, (*done, k))]
     if not isinstance(data, dict) or key not in data:
@@ -283,7 +317,10 @@ def hostile_workspace(tmp_path_factory):
     dataset = load_dataset(base_dataset)
 
     def check_data(place):
-        load_dataset(write_dataset(folder, put(BASE_DATASET, place, hostile(0)), markers))
+        """Loaded as `briefgen data check` loads it: markings held to the scheme too."""
+        loaded = load_dataset(write_dataset(folder, put(BASE_DATASET, place, hostile(0)), markers))
+        if errors := unknown_markings(loaded, load_scheme()):
+            raise BriefgenError(errors)
 
     def check_spec(place):
         load_spec(write_spec(folder, put(BASE_SPEC, place, hostile(0))), dataset, AUDIENCES)
@@ -332,7 +369,7 @@ def test_the_base_documents_set_every_string_field_of_the_models(model, base):
 def test_the_walk_finds_the_fields_of_nested_models():
     spec_fields = {general(f) for f in string_fields(Spec)}
     assert {"sections[*].questions[*].answer", "reference", "contact.name", "contact.role",
-            "critical_date.reason", "for", "sections[*].points[*]"} <= spec_fields  # fmt: skip
+            "critical_date.reason", "for", "sections[*].points[*].text"} <= spec_fields  # fmt: skip
     data_fields = {general(f) for f in string_fields(DatasetFile)}
     assert {"quotes[*].text", "people[*].role", "tags[*]", "events[*].date_note"} <= data_fields
 
@@ -344,7 +381,7 @@ def test_only_ids_dates_and_files_refuse_hostile_text(hostile_workspace):
         assert last in {
             "id", "source", "date", "file", "speaker", "organisation", "organisations",
             "state", "states", "people", "workstreams", "event", "derived_from", "ids",
-            "cite", "tags", "audience",
+            "cite", "tags", "audience", "marking",
         }, path  # fmt: skip
 
 

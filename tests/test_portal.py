@@ -408,13 +408,14 @@ def test_a_runaway_template_is_stopped_and_the_queue_goes_on(workspace):
     (press / "brief.html.j2").write_text(
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
     )
-    builds = Builds(Workspace(workspace, workspace / "build"), time_limit_seconds=2)
+    # The runaway never ends; the real brief after it takes seconds on a busy machine.
+    builds = Builds(Workspace(workspace, workspace / "build"), time_limit_seconds=20)
     started = time.monotonic()
     stuck = builds.request(["briefs/press-lines-astana.yaml"])
     after = builds.request(["briefs/minister-hlm-2026.yaml"])
     while after.state in ("queued", "running"):
-        assert time.monotonic() - started < 120, (stuck, after)
+        assert time.monotonic() - started < 300, (stuck, after)
         time.sleep(0.1)
     assert stuck.state == "failed"
-    assert any("took longer than 2 s" in problem for problem in stuck.problems), stuck.problems
+    assert any("took longer than 20 s" in problem for problem in stuck.problems), stuck.problems
     assert after.state == "done"  # the queue was not held up

@@ -438,3 +438,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted.", err=True)
         sys.exit(130)
+    except SystemExit as exc:  # typer itself turns Ctrl-C into exit status 130
+        if exc.code == 130:
+            typer.echo("interrupted.", err=True)
+        raise

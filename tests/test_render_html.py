@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -53,8 +54,9 @@ def endnotes(root) -> dict[int, str]:
 def noteref_after(root, text: str) -> list[int]:
     """Note numbers in the element (li or footer) whose text starts with ``text``."""
     numbers = []
-    for element in root.xpath("//li | //footer"):
-        if text_of(element).startswith(text):
+    for element in root.xpath("//li | //footer | //p[span[@class='para-no']]"):
+        # a numbered paragraph (the minister's) starts with its number: "3. "
+        if re.sub(r"^\d+\. ", "", text_of(element)).startswith(text):
             numbers += [int(sup.text) for sup in element.xpath(".//sup[@class='noteref']")]
     return numbers
 
@@ -88,6 +90,7 @@ def test_spec_and_dataset_text_is_escaped_not_markup():
     assert text_of(root.find(".//h1")) == HOSTILE_TITLE
     assert [text_of(h) for h in root.iter("h2")][0] == HOSTILE_SCRIPT
     body_texts = [text_of(p) for p in root.iter("p")] + [text_of(li) for li in root.iter("li")]
+    body_texts = [re.sub(r"^\d+\. ", "", text) for text in body_texts]  # numbered paragraphs
     assert HOSTILE_TITLE in body_texts
     assert HOSTILE_SCRIPT in body_texts
     assert f"Fact with {HOSTILE_SCRIPT} inside1" in body_texts

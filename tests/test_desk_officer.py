@@ -46,3 +46,23 @@ def test_data_list_suggests_the_kind_meant_and_never_breaks_an_id_in_a_pipe(tmp_
     # Each fact's text on one line, however long.
     assert any(line.startswith("The article reports that the workstreams are led by more")
                and line.endswith(".") for line in facts)  # fmt: skip
+
+
+def test_watch_names_a_changed_file_from_the_current_folder(tmp_path, monkeypatch):
+    from briefgen.watch import shown_path
+
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(str(tmp_path / "briefs" / "a.yaml")) == "briefs/a.yaml"
+    assert shown_path("/elsewhere/b.yaml") == "/elsewhere/b.yaml"
+
+
+def test_an_html_built_once_for_debugging_is_not_counted_later(tmp_path):
+    init_workspace(tmp_path / "ws", "2026-03-02")
+    ws = tmp_path / "ws"
+    assert briefgen("build", "briefs", "-f", "html", cwd=ws).returncode == 0
+    assert briefgen("build", "briefs", cwd=ws).returncode == 0
+    again = briefgen("build", "briefs", cwd=ws)
+    assert again.stdout.splitlines() == [
+        "build/sample.pdf  up to date",
+        "build/sample.docx  up to date",
+    ]

@@ -168,7 +168,9 @@ def build_briefs(
         for entry in unchanged:
             report.warnings += remembered_warnings(entry)
             report.notes += remembered_note(entry)
-            files = [f for f in entry["files"] if f["format"] in (options.formats or [f["format"]])]
+            # HTML is for debugging templates: reported only when asked for (-f html).
+            wanted = options.formats or ("pdf", "docx")
+            files = [f for f in entry["files"] if f["format"] in wanted]
             report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
             pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
             formats = [f["format"] for f in files]

@@ -98,6 +98,15 @@ def watch(
             continue
         paths = sorted(path for _, path in batch)
         more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
-        announce(f"changed: {paths[0]}{more}")
+        announce(f"changed: {shown_path(paths[0])}{more}")
         build_once()
     announce("stopped watching.")
+
+
+def shown_path(path: str) -> str:
+    """A changed file as the rest of the command line names files: from the current
+    folder when it is below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path

@@ -45,6 +45,7 @@ class Run:
     superscript: bool = False
     subscript: bool = False
     href: str | None = None
+    note: bool = False  # <sup class="noteref">: endnote numbers, real endnotes in Word
 
 
 @dataclass
@@ -356,6 +357,7 @@ class _Reader:
             style["italic"] = True
         elif tag == "sup":
             style["superscript"] = True
+            style["note"] = "noteref" in element.get("class", "").split()
         elif tag == "sub":
             style["subscript"] = True
         elif tag == "a":

@@ -64,34 +64,31 @@ def test_paragraph_styles(sample_docx):
         "Contact officer",
         "Sources",
     ]
-    assert texts(sample_docx, "List Bullet") == ["Our own point.", "A fact in our words.1"]
+    # the minister numbers its paragraphs (audience.yaml), so points are paragraphs
+    assert texts(sample_docx, "Normal")[1:3] == ["3. Our own point.", "4. A fact in our words."]
     assert texts(sample_docx, "Quote") == ["\u201cQuoted words, exactly as said\u201d"]
-    assert texts(sample_docx, "Quote Attribution") == ["Jane Speaker, Head of Something2"]
-    assert texts(sample_docx, "Intense Quote") == ["Agree to X."]
-    assert texts(sample_docx, "Source Note") == [
-        "1. Test Source, \u201cA Title\u201d, paragraph 3",
-        "2. Test Source, \u201cA Title\u201d, paragraph 5",
-    ]
-    assert ("Normal", "Why this brief exists.") in paragraphs
+    assert texts(sample_docx, "Quote Attribution") == ["Jane Speaker, Head of Something"]
+    assert texts(sample_docx, "Recommendation Box") == ["2. Agree to X."]
+    assert texts(sample_docx, "Source Note") == []  # the sources are Word endnotes
+    assert ("Normal", "1. Why this brief exists.") in paragraphs
     assert ("Normal", "Q: Is it new?") in paragraphs
 
 
 def test_order_follows_the_template(sample_docx):
     headings = [text for style, text in styled(sample_docx) if style.startswith("Heading")]
     everything = [text for _, text in styled(sample_docx)]
-    assert everything.index("Agree to X.") > everything.index("Recommendation")
+    assert everything.index("2. Agree to X.") > everything.index("Recommendation")
     assert everything.index("\u201cQuoted words, exactly as said\u201d") > everything.index(
         "Voices"
     )
     assert headings[-1] == "Sources"
 
 
-def test_note_numbers_are_superscript_and_q_a_labels_bold(sample_docx):
-    [fact] = [p for p in sample_docx.paragraphs if p.text == "A fact in our words.1"]
-    assert [(r.text, bool(r.font.superscript)) for r in fact.runs] == [
-        ("A fact in our words.", False),
-        ("1", True),
-    ]
+def test_note_references_are_word_endnotes_and_q_a_labels_bold(sample_docx):
+    [fact] = [p for p in sample_docx.paragraphs if p.text == "4. A fact in our words."]
+    [reference] = fact._p.iter(qn("w:endnoteReference"))
+    assert reference.get(qn("w:id")) == "1"  # Word numbers it, decimally (settings)
+    assert reference.getparent().style == "EndnoteReference"  # superscript
     [question] = [p for p in sample_docx.paragraphs if p.text == "Q: Is it new?"]
     assert question.runs[0].text == "Q:" and question.runs[0].bold
 
@@ -129,7 +126,7 @@ def test_data_table_style():
     )
     word = open_docx(docx_bytes(brief))
     styles = [table.style.name for table in word.tables]
-    assert styles == ["Table Grid", "Light Grid Accent 1"]
+    assert styles == ["Table Grid", "Table Grid"]  # coloured by the audience's CSS
     data = word.tables[1]
     assert [cell.text for cell in data.rows[0].cells] == ["Point", "Source"]
     header = data.rows[0]._tr.trPr.find(qn("w:tblHeader"))
@@ -140,8 +137,9 @@ def test_header_and_footer_hold_the_marking(sample_docx):
     [section] = sample_docx.sections
     assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
     footer = [p.text for p in section.footer.paragraphs]
-    assert footer[0] == "OFFICIAL-SENSITIVE"
-    assert footer[1] == "Page 1 of 1"  # field results until Word updates them
+    # one line, as in the PDF: the marking centred, the page at the right margin
+    # (field results until Word updates them)
+    assert footer == ["\tOFFICIAL-SENSITIVE\tPage 1 of 1"]
     assert not section.header.is_linked_to_previous
 
 
@@ -303,3 +301,47 @@ def test_keywords_fit_words_limit():
     assert len(fit(long, 255)) <= 255 and not fit(long, 255).endswith(",")
     word = open_docx(docx_bytes(sample_brief(keywords=tuple(f"keyword-{i}" for i in range(60)))))
     assert 0 < len(word.core_properties.keywords) <= 255
+
+
+def endnote_texts(data: bytes) -> dict[str, str]:
+    """The endnotes part's notes, by id, as text (separators left out)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/endnotes.xml"))
+        settings = package.read("word/settings.xml").decode()
+    assert '<w:numFmt w:val="decimal"/>' in settings
+    return {
+        note.get(qn("w:id")): "".join(note.itertext()).strip()
+        for note in root.iter(qn("w:endnote"))
+        if note.get(qn("w:type")) is None
+    }
+
+
+def test_sources_are_in_the_endnotes_part():
+    assert endnote_texts(docx_bytes()) == {
+        "1": "Test Source, \u201cA Title\u201d, paragraph 3",
+        "2": "Test Source, \u201cA Title\u201d, paragraph 5",
+    }
+
+
+def test_the_recommendation_box_and_title_take_the_audience_look():
+    word = open_docx(docx_bytes(sample_brief(audience="defence")))
+    box = word.styles["Recommendation Box"].element.pPr
+    colours = {line.get(qn("w:color")) for line in box.find(qn("w:pBdr"))}
+    assert colours == {"3B4A2A"}  # templates/defence/style.css --accent
+    assert box.find(qn("w:shd")).get(qn("w:fill")) == "EEF0E8"  # its --shade
+    title = word.styles["Title"]
+    assert title.font.all_caps and title.font.color.rgb == docx.shared.RGBColor(0x3B, 0x4A, 0x2A)
+    assert word.styles["Heading 1"].font.all_caps
+    minister = open_docx(docx_bytes())
+    assert not minister.styles["Title"].font.all_caps
+
+
+def test_decision_and_title_block_rows_cannot_split_and_keep_together(sample_docx):
+    for table in sample_docx.tables:
+        rows = table.rows
+        for index, row in enumerate(rows):
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+            kept = {p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
+            assert kept == ({True} if index < len(rows) - 1 else {None})

@@ -77,6 +77,9 @@ def write_page_furniture(word, meta: dict[str, str], look=None) -> None:
         marking_line(free_paragraph(header), marking, colour)
         line = free_paragraph(footer)
         stops = line.paragraph_format.tab_stops
+        if line.style is not None:  # Word's Footer style has Letter-size stops: cleared
+            for stop in line.style.paragraph_format.tab_stops:
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
         stops.add_tab_stop(width // 2, WD_TAB_ALIGNMENT.CENTER)
         stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
         line.add_run("\t")

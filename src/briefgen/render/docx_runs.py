@@ -39,7 +39,7 @@ def add_runs(paragraph, runs: list[tree.Run], bold: bool = False, notes=None) ->
 
 
 def add_note_references(paragraph, run: tree.Run, notes) -> None:
-    """"2, 3" as two endnote references; what is not a note number stays as text."""
+    """ "2, 3" as two endnote references; what is not a note number stays as text."""
     for piece in re.split(r"(\d+)", run.text):
         if not piece:
             continue

@@ -32,6 +32,7 @@ class Look:
     title_pt: float = 16.0
     heading_pt: float = 11.0
     capitals: bool = False  # defence: h1 and h2 in capitals
+    table_pt: float = 8.5
 
 
 def read_look(stylesheets: list[Path]) -> Look:
@@ -98,10 +99,24 @@ def apply_look(word, look: Look) -> None:
         styles[name].font.color.rgb = RGBColor(0x11, 0x11, 0x11)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         styles[name].font.italic = False
-    quote = styles["Quote"]
-    quote.font.italic = False
+    quote = styles["Quote"]  # blockquote.quote p: italic, beside a bar in the accent
+    quote.font.italic = True
     quote.font.color.rgb = RGBColor(0x11, 0x11, 0x11)
-    border(quote, "left", look.accent, size=16, space=6)  # the PDF's bar beside a quote
+    quote.paragraph_format.left_indent = Pt(18)
+    quote.paragraph_format.right_indent = Pt(0)
+    quote.paragraph_format.space_before = Pt(4)
+    quote.paragraph_format.space_after = Pt(1)
+    border(quote, "left", look.accent, size=16, space=6)
+    names = {style.name for style in styles}
+    if "Quote Attribution" in names:  # the quote's footer, inside the same bar
+        attribution = styles["Quote Attribution"]
+        attribution.paragraph_format.left_indent = Pt(18)
+        attribution.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+        border(attribution, "left", look.accent, size=16, space=6)
+    if "Table Grid" in names:
+        grid = styles["Table Grid"]  # the PDF's tables: 8.5 pt, cells without paragraph gaps
+        grid.font.size = Pt(look.table_pt)
+        grid.paragraph_format.space_after = Pt(0)
 
 
 def add_callout_style(word, look: Look) -> None:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,18 @@ def test_no_example_asks_word_to_update_fields_on_opening(built):
     for path in built:
         with zipfile.ZipFile(path) as package:
             assert b"updateFields" not in package.read("word/settings.xml"), path.name
+
+
+def test_mammoth_reads_title_quotes_and_box_with_the_readme_style_map(built):
+    mammoth = pytest.importorskip("mammoth", reason="pip install mammoth")
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    style_map = re.search(r"```text\n(p\[style-name='Title'\].*?)```", readme, re.S).group(1)
+    [minister] = [path for path in built if path.name == "minister-hlm-2026.docx"]
+    with minister.open("rb") as stream:
+        result = mammoth.convert_to_html(stream, style_map=style_map)
+    assert result.messages == []  # every style met is mapped or plain
+    html = result.value
+    assert html.startswith("<h1>Global high-level meeting")
+    # mammoth joins quotes that follow each other into one blockquote; each keeps its footer
+    assert "<blockquote>" in html and html.count("<footer>") == 3
+    assert '<aside class="callout"><p>2. Agree that Kazakhstan' in html

@@ -122,4 +122,4 @@ def test_mammoth_reads_title_quotes_and_box_with_the_readme_style_map(built):
     assert html.startswith("<h1>Global high-level meeting")
     # mammoth joins quotes that follow each other into one blockquote; each keeps its footer
     assert "<blockquote>" in html and html.count("<footer>") == 3
-    assert '<aside class="callout"><p>2. Agree that Kazakhstan' in html
+    assert '<aside class="callout"><p><strong>2.</strong>\tAgree that Kazakhstan' in html

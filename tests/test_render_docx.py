@@ -65,19 +65,19 @@ def test_paragraph_styles(sample_docx):
         "Sources",
     ]
     # the minister numbers its paragraphs (audience.yaml), so points are paragraphs
-    assert texts(sample_docx, "Normal")[1:3] == ["3. Our own point.", "4. A fact in our words."]
+    assert texts(sample_docx, "Normal")[1:3] == ["3.\tOur own point.", "4.\tA fact in our words."]
     assert texts(sample_docx, "Quote") == ["\u201cQuoted words, exactly as said\u201d"]
     assert texts(sample_docx, "Quote Attribution") == ["Jane Speaker, Head of Something"]
-    assert texts(sample_docx, "Recommendation Box") == ["2. Agree to X."]
+    assert texts(sample_docx, "Recommendation Box") == ["2.\tAgree to X."]
     assert texts(sample_docx, "Source Note") == []  # the sources are Word endnotes
-    assert ("Normal", "1. Why this brief exists.") in paragraphs
+    assert ("Normal", "1.\tWhy this brief exists.") in paragraphs
     assert ("Normal", "Q: Is it new?") in paragraphs
 
 
 def test_order_follows_the_template(sample_docx):
     headings = [text for style, text in styled(sample_docx) if style.startswith("Heading")]
     everything = [text for _, text in styled(sample_docx)]
-    assert everything.index("2. Agree to X.") > everything.index("Recommendation")
+    assert everything.index("2.\tAgree to X.") > everything.index("Recommendation")
     assert everything.index("\u201cQuoted words, exactly as said\u201d") > everything.index(
         "Voices"
     )
@@ -85,7 +85,7 @@ def test_order_follows_the_template(sample_docx):
 
 
 def test_note_references_are_word_endnotes_and_q_a_labels_bold(sample_docx):
-    [fact] = [p for p in sample_docx.paragraphs if p.text == "4. A fact in our words."]
+    [fact] = [p for p in sample_docx.paragraphs if p.text == "4.\tA fact in our words."]
     [reference] = fact._p.iter(qn("w:endnoteReference"))
     assert reference.get(qn("w:id")) == "1"  # Word numbers it, decimally (settings)
     assert reference.getparent().style == "EndnoteReference"  # superscript
@@ -345,3 +345,13 @@ def test_decision_and_title_block_rows_cannot_split_and_keep_together(sample_doc
             assert row._tr.trPr.find(qn("w:cantSplit")) is not None
             kept = {p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
             assert kept == ({True} if index < len(rows) - 1 else {None})
+
+
+def test_paragraph_numbers_hang_bold_as_in_the_pdf(sample_docx):
+    [purpose] = [p for p in sample_docx.paragraphs if p.text.startswith("1.\t")]
+    assert purpose.runs[0].text == "1." and purpose.runs[0].bold
+    layout = purpose.paragraph_format
+    assert layout.first_line_indent < 0 and layout.left_indent == -layout.first_line_indent
+    [box] = [p for p in sample_docx.paragraphs if p.style.name == "Recommendation Box"]
+    # inside the box, the number hangs from the box's own indent
+    assert box.paragraph_format.left_indent > layout.left_indent

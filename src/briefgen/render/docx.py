@@ -218,7 +218,7 @@ def ensure_styles(word) -> None:
 
 def contents_entries(blocks: list[tree.Block]) -> list[tuple[int, str]]:
     return [
-        (block.level, "".join(run.text for run in block.runs if not run.note))
+        (block.level, "".join(run.text for run in block.runs if run.kind != "noteref"))
         for block in blocks
         if isinstance(block, tree.Heading) and block.level in (1, 2)
     ]

@@ -116,7 +116,7 @@ def first_references(blocks: list[tree.Block], known: set[int]) -> list[int]:
     seen: dict[int, None] = {}
     for runs in block_runs(blocks):
         for run in runs:
-            if run.note:
+            if run.kind == "noteref":
                 for piece in run.text.replace(",", " ").split():
                     if piece.isdigit() and int(piece) in known:
                         seen.setdefault(int(piece), None)

@@ -8,10 +8,12 @@ import re
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from briefgen.render import htmltree as tree
 
 NOTE_NUMBER = re.compile(r"\d+")
+NUMBER_HANG = Pt(16)  # the PDF's 1.7em at 9.5 pt
 
 
 def add_runs(paragraph, runs: list[tree.Run], bold: bool = False, notes=None) -> None:
@@ -24,8 +26,11 @@ def add_runs(paragraph, runs: list[tree.Run], bold: bool = False, notes=None) ->
         if run.text == "\n":
             paragraph.add_run().add_break()
             continue
-        if run.note and notes is not None:
+        if run.kind == "noteref" and notes is not None:
             add_note_references(paragraph, run, notes)
+            continue
+        if run.kind == "para-no":
+            hang_number(paragraph, run.text.strip())
             continue
         word_run = paragraph.add_run()
         # Straight into <w:t>: python-docx's run.text reads the text a character at a time.
@@ -48,6 +53,20 @@ def add_note_references(paragraph, run: tree.Run, notes) -> None:
         word_run = paragraph.add_run()
         word_run._r.add_t(piece)
         word_run.font.superscript = True
+
+
+def hang_number(paragraph, number: str) -> None:
+    """A paragraph number as the PDF sets it (``.para-no``): bold, hanging in front of
+    the text, so wrapped lines align with the first and the numbers stand out."""
+    layout = paragraph.paragraph_format
+    style_indent = paragraph.style.paragraph_format.left_indent if paragraph.style else None
+    indent = (layout.left_indent or style_indent or 0) + NUMBER_HANG
+    layout.left_indent, layout.first_line_indent = indent, -NUMBER_HANG
+    layout.tab_stops.add_tab_stop(indent)
+    word_run = paragraph.add_run()
+    word_run._r.add_t(number)
+    word_run.bold = True
+    paragraph.add_run("\t")
 
 
 def add_hyperlink(paragraph, run: tree.Run) -> None:

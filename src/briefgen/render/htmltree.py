@@ -34,6 +34,7 @@ CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
 HEAD = {"title", "meta", "style", "link"}
+KINDS = {"noteref", "para-no"}  # classes of inline elements the DOCX writer reads
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
 
@@ -45,7 +46,7 @@ class Run:
     superscript: bool = False
     subscript: bool = False
     href: str | None = None
-    note: bool = False  # <sup class="noteref">: endnote numbers, real endnotes in Word
+    kind: str = ""  # a class Word has its own form for: noteref (endnotes), para-no
 
 
 @dataclass
@@ -357,11 +358,12 @@ class _Reader:
             style["italic"] = True
         elif tag == "sup":
             style["superscript"] = True
-            style["note"] = "noteref" in element.get("class", "").split()
         elif tag == "sub":
             style["subscript"] = True
         elif tag == "a":
             style["href"] = element.get("href")
+        classes = element.get("class", "").split()
+        style["kind"] = next((c for c in classes if c in KINDS), style.get("kind", ""))
         self.add_text(runs, element.text, style)
         for child in element:
             if isinstance(child.tag, str):

@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from briefgen import document as doc
 from briefgen.errors import BriefgenError
@@ -355,3 +356,14 @@ def test_paragraph_numbers_hang_bold_as_in_the_pdf(sample_docx):
     [box] = [p for p in sample_docx.paragraphs if p.style.name == "Recommendation Box"]
     # inside the box, the number hangs from the box's own indent
     assert box.paragraph_format.left_indent > layout.left_indent
+
+
+def test_decision_block_as_the_css_draws_it(sample_docx):
+    decision = sample_docx.tables[1]
+    widths = {cell.width for cell in decision.rows[0].cells}
+    assert len(widths) == 1  # table-layout: fixed: four equal boxes
+    assert {c.paragraphs[0].alignment for c in decision.rows[0].cells} == {1}  # centred
+    assert decision.rows[1].height == Pt(16) and decision.rows[2].height == Pt(20)
+    title_block = sample_docx.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
+    # the minister's ruled cover (header.cover in templates/minister/style.css)
+    assert title_block.find(qn("w:bottom")).get(qn("w:sz")) == "12"

@@ -33,6 +33,7 @@ class Look:
     heading_pt: float = 11.0
     capitals: bool = False  # defence: h1 and h2 in capitals
     table_pt: float = 8.5
+    cover_rule: bool = False  # minister: a rule in the accent under the title block
 
 
 def read_look(stylesheets: list[Path]) -> Look:
@@ -70,6 +71,8 @@ def apply_rule(look: Look, selectors: set[str], body: str) -> Look:
             changes["capitals"] = True
     if "h2" in selectors and size:
         changes["heading_pt"] = size
+    if "header.cover" in selectors and "solid" in declarations.get("border-bottom", ""):
+        changes["cover_rule"] = True
     return replace(look, **changes)
 
 

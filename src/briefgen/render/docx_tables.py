@@ -9,9 +9,11 @@ in the audience's ``--shade``, borders in its ``--rule``, as in the PDF.
 
 from __future__ import annotations
 
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from briefgen.render import htmltree as tree
 from briefgen.render.docx_look import Look
@@ -30,8 +32,12 @@ def write_table(out, block: tree.Table, look: Look) -> None:
     table = out.word.add_table(rows=len(block.rows), cols=columns)
     table._tbl.tblStyle_val = out.style_id(TABLE_STYLE)
     no_first_column_emphasis(table)
-    rule_colour(table, look.rule)
+    # the minister's ruled cover (header.cover's border-bottom): 1.5 pt in the accent
+    ruled = block.role == "title-block" and look.cover_rule
+    rule_colour(table, look.rule, bottom=(look.accent, 12) if ruled else None)
     widths = column_widths(block, columns, text_width_mm(out.word))
+    if block.role == "decision":  # table-layout: fixed in the CSS: equal boxes to tick
+        widths = [Mm(text_width_mm(out.word) / columns)] * columns
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice reads
@@ -55,9 +61,25 @@ def write_table(out, block: tree.Table, look: Look) -> None:
                 for paragraph in target.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
             column += cell.colspan
+        if block.role == "decision":
+            decision_row(word_row, row, last=row_index == last)
         row_property(word_row, "cantSplit")
         if row_index < block.header_rows:
             row_property(word_row, "tblHeader")  # repeats on each page the table runs onto
+
+
+def decision_row(word_row, row: list[tree.Cell], last: bool) -> None:
+    """As base/style.css sets table.decision: headers centred, room to tick under them
+    (16 pt) and to sign on the last row (20 pt, written at the bottom)."""
+    if all(cell.header for cell in row):
+        for word_cell in word_row.cells:
+            word_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif last:
+        word_row.height, word_row.height_rule = Pt(20), WD_ROW_HEIGHT_RULE.AT_LEAST
+        for word_cell in word_row.cells:
+            word_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    elif not any(run.text.strip() for cell in row for run in cell.runs):
+        word_row.height, word_row.height_rule = Pt(16), WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def text_width_mm(word) -> float:
@@ -98,13 +120,16 @@ def no_first_column_emphasis(table) -> None:
         look.set(qn("w:firstColumn"), "0")
 
 
-def rule_colour(table, colour: str) -> None:
-    """Thin borders in the audience's rule colour (Table Grid's are black)."""
+def rule_colour(table, colour: str, bottom: tuple[str, int] | None = None) -> None:
+    """Thin borders in the audience's rule colour (Table Grid's are black); ``bottom``,
+    a colour and a size in eighths of a point, for a heavier rule under the table."""
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         line = OxmlElement(f"w:{side}")
-        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", colour)):
+        line_colour, size = bottom if side == "bottom" and bottom else (colour, 4)
+        for key, value in (("val", "single"), ("sz", str(size)), ("space", "0")):
             line.set(qn(f"w:{key}"), value)
+        line.set(qn("w:color"), line_colour)
         borders.append(line)
     properties = table._tbl.tblPr
     for child in properties:

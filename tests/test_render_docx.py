@@ -367,3 +367,36 @@ def test_decision_block_as_the_css_draws_it(sample_docx):
     title_block = sample_docx.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
     # the minister's ruled cover (header.cover in templates/minister/style.css)
     assert title_block.find(qn("w:bottom")).get(qn("w:sz")) == "12"
+
+
+def long_html(budget: int, sections: int, request: str = "") -> str:
+    words = "A sentence of the kind a long annex holds, about eighty characters or so. " * 6
+    body = "".join(f"<h2>Section {n}</h2><p>{words}</p><p>{words}</p>" for n in range(sections))
+    return (
+        f'<html lang="en"><head><title>T</title>'
+        f'<meta name="briefgen:page-budget" content="{budget}">{request}</head>'
+        f"<body><h1>T</h1>{body}</body></html>"
+    )
+
+
+def contents_of(html: str) -> tuple[list[str], bytes]:
+    data = render_docx(parse_html(html, "t/brief.html.j2"))[0]
+    word = open_docx(data)
+    entries = [p.text for p in word.paragraphs if p.text.startswith("Section ")]
+    settings = zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml")
+    return entries if 'TOC \\o "1-2"' in word.element.xml else [], settings
+
+
+def test_contents_only_for_a_brief_well_past_its_budget_and_written_in():
+    entries, settings = contents_of(long_html(budget=2, sections=30))
+    # each heading twice: once as a written-in contents entry, once as the heading
+    assert entries[:2] == ["Section 0", "Section 1"] and len(entries) == 60
+    assert b"updateFields" not in settings  # Word does not ask on opening
+    assert contents_of(long_html(budget=2, sections=6))[0] == []  # within budget
+    assert contents_of(long_html(budget=20, sections=30))[0] == []
+
+
+def test_contents_on_request():
+    request = '<meta name="briefgen:contents" content="yes">'
+    entries, _ = contents_of(long_html(budget=2, sections=3, request=request))
+    assert len(entries) == 6

@@ -9,6 +9,8 @@ import re
 
 import docx
 import pytest
+from docx.oxml.ns import qn
+from lxml import etree
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs
@@ -44,7 +46,15 @@ def text_of_docx(path) -> str:
     word = docx.Document(str(path))
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
     footer = [p.text for p in word.sections[0].footer.paragraphs]
-    return "\n".join([p.text for p in word.paragraphs] + cells + footer).replace("\u202f", " ")
+    # the sources are Word endnotes (issue 15): their own part, one paragraph each
+    notes = [
+        "".join(t.text or "" for t in p.iter(qn("w:t")))
+        for part in word.part.package.parts
+        if part.partname.endswith("/endnotes.xml")
+        for p in etree.fromstring(part.blob).iter(qn("w:p"))
+    ]
+    text = [p.text for p in word.paragraphs] + cells + footer + notes
+    return "\n".join(text).replace("\u202f", " ")
 
 
 def test_russian_brief_has_russian_labels_and_dates_in_both_formats(tmp_path):

@@ -85,11 +85,20 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
 
 def write_docx(rendered: Rendered, options: Options) -> Output:
     from briefgen.render.docx import render_docx
+    from briefgen.render.docx_look import read_look
 
     reference = audience_file(rendered.template_dirs, rendered.audience, REFERENCE_DOCX)
+    # The audience's look from the CSS the PDF uses: base first, then the audience's own.
+    stylesheets = [
+        audience_file(rendered.template_dirs, folder, "style.css")
+        for folder in ("base", rendered.audience)
+    ]
+    look = read_look([path for path in stylesheets if path is not None])
     dropped: list[str] = []
     try:
-        data, missing = render_docx(rendered.tree, reference, options.source_date_epoch, dropped)
+        data, missing = render_docx(
+            rendered.tree, reference, options.source_date_epoch, dropped, look
+        )
     except BriefgenError as exc:  # name the template where the writer could not
         raise BriefgenError(
             [p if p.file else replace(p, file=rendered.template) for p in exc.problems]

@@ -34,6 +34,7 @@ CONTAINERS = {"body", "header", "footer", "main", "section", "article", "div"}
 INLINE = {"strong", "b", "em", "i", "sup", "sub", "span", "a", "cite", "small", "br"}
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}  # h1 is the Title
 HEAD = {"title", "meta", "style", "link"}
+KINDS = {"noteref", "para-no"}  # classes of inline elements the DOCX writer reads
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space only: &nbsp; stays
 
 
@@ -45,6 +46,7 @@ class Run:
     superscript: bool = False
     subscript: bool = False
     href: str | None = None
+    kind: str = ""  # a class Word has its own form for: noteref (endnotes), para-no
 
 
 @dataclass
@@ -360,6 +362,8 @@ class _Reader:
             style["subscript"] = True
         elif tag == "a":
             style["href"] = element.get("href")
+        classes = element.get("class", "").split()
+        style["kind"] = next((c for c in classes if c in KINDS), style.get("kind", ""))
         self.add_text(runs, element.text, style)
         for child in element:
             if isinstance(child.tag, str):

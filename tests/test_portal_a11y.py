@@ -3,9 +3,9 @@ no serious or critical violation on the sign-in page or the list of briefs (with
 stale brief, a draft, a releasable edition). The skip link is the first thing the
 keyboard reaches and leads into the page.
 
-axe-core comes from npm (``npm install axe-core``); give its ``axe.min.js`` with
-``BRIEFGEN_AXE_CORE``, or install it in the repository's ``node_modules``. Without
-it the test is skipped (CI does not install it yet)."""
+axe-core comes from npm: ``scripts/install-system-packages --test`` puts it in the
+repository's ``node_modules`` (or give its ``axe.min.js`` with ``BRIEFGEN_AXE_CORE``).
+Without it the test fails in CI and is skipped elsewhere, saying so."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BRIEFS, REPO
+from conftest import BRIEFS, REPO, unavailable
 from portal_fixtures import PASSWORD
 from test_portal_browser import CHROMIUM, CHROMIUM_FLAGS, free_port, sign_in
 
@@ -38,7 +38,8 @@ def axe_core() -> Path:
     for path in found:
         if path.is_file():
             return path
-    pytest.skip("axe-core is not installed: npm install axe-core (or set BRIEFGEN_AXE_CORE)")
+    unavailable("axe-core", "scripts/install-system-packages --test installs it with npm; "
+                "or npm install axe-core, or set BRIEFGEN_AXE_CORE")  # fmt: skip
 
 
 @pytest.fixture

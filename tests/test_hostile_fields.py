@@ -16,6 +16,7 @@ import typing
 from pathlib import Path
 
 import docx
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -409,6 +410,13 @@ def test_every_text_field_is_printed_as_text_somewhere(hostile_workspace):
     assert never == set(NOT_SHOWN)
 
 
+def endnotes_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        return "".join(lxml.etree.fromstring(package.read("word/endnotes.xml")).itertext())
+
+
 def test_hostile_text_is_text_in_the_docx(hostile_workspace):
     word = docx.Document(str(hostile_workspace.docx))
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
@@ -419,6 +427,7 @@ def test_hostile_text_is_text_in_the_docx(hostile_workspace):
         + cells
         + [p.text for part in parts for p in part.paragraphs]
         + [properties.title, properties.subject, properties.author, properties.content_status]
+        + [endnotes_text(hostile_workspace.docx)]  # the sources are Word endnotes
     )
     minister = shown_text(hostile_workspace.html["minister"])
     every = [m for markers in hostile_workspace.markers_of.values() for m in markers]

@@ -50,7 +50,7 @@ def test_the_docx_has_the_word_whole_with_the_same_breaks(built):
     paragraphs = [p.text for p in docx.Document(out / "test-brief.docx").paragraphs]
     [paragraph] = [p for p in paragraphs if "qqq" in p]
     # (the minister numbers its paragraphs: "1. " before the words)
-    assert paragraph.replace(ZERO_WIDTH_SPACE, "") == f"1. To {WORD} test."
+    assert paragraph.replace(ZERO_WIDTH_SPACE, "") == f"1.\tTo {WORD} test."
     assert paragraph.count(ZERO_WIDTH_SPACE) == LETTERS // BREAK_EVERY
 
 

@@ -86,7 +86,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000, 20000])
     parser.add_argument("--files", type=int, default=100)
     args = parser.parse_args()
-    print(f"{'items':>7} {'files':>5} {'check s':>8} {'per 1k':>7} {'validate s':>10} {'per 1k':>7}")
+    columns = ("items", 7), ("files", 5), ("check s", 8), ("per 1k", 7), ("validate s", 10)
+    print(" ".join(f"{name:>{width}}" for name, width in columns), f"{'per 1k':>7}")
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="dataset-scale-"))
         try:

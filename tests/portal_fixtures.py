@@ -101,3 +101,15 @@ def bearer(db, name: str, clearance: str = "TOP SECRET", role: str = "admin",
     if name not in {person.name for person in people(db)}:
         add_person(db, name, clearance, role, releasable_only, PASSWORD)
     return {"Authorization": f"Bearer {create_token(db, name)[1]}"}
+
+
+def built_workspace(folder: Path, specs: list[str]) -> Path:
+    """A workspace in ``folder`` holding these example specs, built into its build/."""
+    from briefgen.build import build_briefs
+    from conftest import BRIEFS
+
+    (folder / "briefs").mkdir()
+    for name in specs:
+        shutil.copy(BRIEFS / name, folder / "briefs" / name)
+    build_briefs([folder / "briefs"], out_dir=folder / "build")
+    return folder

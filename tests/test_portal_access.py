@@ -14,13 +14,12 @@ from sqlalchemy import update
 
 from briefgen import audit
 from briefgen.accounts import add_person, create_token, revoke_tokens
-from briefgen.build import build_briefs
 from briefgen.db.tables import Session, Token
 from briefgen.portal import create_app
-from conftest import BRIEFS
 from portal_fixtures import (  # noqa: F401 - fixtures
     PASSWORD,
     bearer,
+    built_workspace,
     csrf_of,
     database_url,
     postgres_server,
@@ -35,12 +34,7 @@ OFFICIAL = {"press-lines-astana", "initiative-at-a-glance", "initiative-at-a-gla
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("built")
-    (folder / "briefs").mkdir()
-    for name in SPECS:
-        shutil.copy(BRIEFS / name, folder / "briefs" / name)
-    build_briefs([folder / "briefs"], out_dir=folder / "build")
-    return folder
+    return built_workspace(tmp_path_factory.mktemp("built"), SPECS)
 
 
 @pytest.fixture

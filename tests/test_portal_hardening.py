@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,23 +16,17 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
-from briefgen.build import build_briefs
 from briefgen.portal import create_app
 from briefgen.portal.builds import Job
 from briefgen.portal.serving import descendants
-from conftest import BRIEFS
-from portal_fixtures import PASSWORD, bearer
+from portal_fixtures import PASSWORD, bearer, built_workspace
 
 SPECS = ["press-lines-astana.yaml", "minister-hlm-2026.yaml"]
 
 
 @pytest.fixture
 def built(tmp_path):
-    (tmp_path / "briefs").mkdir()
-    for name in SPECS:
-        shutil.copy(BRIEFS / name, tmp_path / "briefs" / name)
-    build_briefs([tmp_path / "briefs"], out_dir=tmp_path / "build")
-    return tmp_path
+    return built_workspace(tmp_path, SPECS)
 
 
 def admin(workspace) -> TestClient:

@@ -20,15 +20,13 @@ from sqlalchemy import select
 
 from briefgen import audit
 from briefgen.accounts import add_person, sign_in
-from briefgen.build import build_briefs
 from briefgen.db import open_database
 from briefgen.db.tables import Person
 from briefgen.errors import BriefgenError
 from briefgen.portal import create_app
 from briefgen.portal.oidc import ClaimRule, OidcSettings, settings_from_environment
-from conftest import BRIEFS
 from oidc_provider import Provider, free_port
-from portal_fixtures import PASSWORD, database_url, postgres_server  # noqa: F401 - fixtures
+from portal_fixtures import PASSWORD, built_workspace, database_url, postgres_server  # noqa: F401 - fixtures
 
 SPECS = ["minister-hlm-2026.yaml", "press-lines-astana.yaml", "initiative-at-a-glance.yaml"]
 SENSITIVE = "minister-hlm-2026"
@@ -40,12 +38,7 @@ BAD_TOKEN = "could not be trusted"
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("built")
-    (folder / "briefs").mkdir()
-    for name in SPECS:
-        shutil.copy(BRIEFS / name, folder / "briefs" / name)
-    build_briefs([folder / "briefs"], out_dir=folder / "build")
-    return folder
+    return built_workspace(tmp_path_factory.mktemp("built"), SPECS)
 
 
 @pytest.fixture(scope="module")

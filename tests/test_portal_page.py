@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.portal import create_app
 from briefgen.workspace import SCHEMES_DIR
-from conftest import BRIEFS
-from portal_fixtures import bearer
+from portal_fixtures import bearer, built_workspace
 
 SPECS = ["press-lines-astana.yaml", "minister-hlm-2026.yaml"]
 
@@ -25,11 +24,7 @@ SPECS = ["press-lines-astana.yaml", "minister-hlm-2026.yaml"]
 @pytest.fixture
 def built(tmp_path):
     """Built where it is served (a workspace moved since its build is stale throughout)."""
-    (tmp_path / "briefs").mkdir()
-    for name in SPECS:
-        shutil.copy(BRIEFS / name, tmp_path / "briefs" / name)
-    build_briefs([tmp_path / "briefs"], out_dir=tmp_path / "build")
-    return tmp_path
+    return built_workspace(tmp_path, SPECS)
 
 
 def client(workspace, clearance: str = "TOP SECRET", name: str = "ada") -> TestClient:

@@ -11,7 +11,6 @@ version is there.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
@@ -129,18 +128,12 @@ def draw_pages(pdf: bytes) -> list[bytes]:
     """Every page as a PNG (PDFium, as the portal's previews)."""
     import pypdfium2
 
-    from briefgen.portal.previews import PDFIUM
+    from briefgen.portal.previews import PDFIUM, png_of
 
     with PDFIUM:
         document = pypdfium2.PdfDocument(pdf)
         try:
-            pages = []
-            for page in document:
-                buffer = io.BytesIO()
-                bitmap = page.render(scale=PAGE_WIDTH / page.get_width())
-                bitmap.to_pil().save(buffer, format="PNG")
-                pages.append(buffer.getvalue())
-            return pages
+            return [png_of(page, PAGE_WIDTH) for page in document]
         finally:
             document.close()
 

@@ -70,10 +70,14 @@ def draw_first_page(pdf: bytes) -> bytes:
 def draw(pypdfium2, pdf: bytes) -> bytes:
     document = pypdfium2.PdfDocument(pdf)
     try:
-        page = document[0]
-        bitmap = page.render(scale=WIDTH / page.get_width())
-        buffer = io.BytesIO()
-        bitmap.to_pil().save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
+        return png_of(document[0], WIDTH, optimize=True)
     finally:
         document.close()
+
+
+def png_of(page, width: int, optimize: bool = False) -> bytes:
+    """One PDFium page drawn ``width`` pixels wide, as PNG (hold :data:`PDFIUM`)."""
+    bitmap = page.render(scale=width / page.get_width())
+    buffer = io.BytesIO()
+    bitmap.to_pil().save(buffer, format="PNG", optimize=optimize)
+    return buffer.getvalue()

@@ -322,3 +322,58 @@ def test_a_build_leaves_nothing_in_the_temp_folder(tmp_path):
         assert result.returncode == 0, result.stderr
         # multiprocessing's pymp-*, briefgen's scratch folder and WeasyPrint's fonts: gone.
         assert list(temp.iterdir()) == [], jobs
+
+
+# --- A stopping portal: no build thread starts a process after the last is killed -------
+
+STOPPING_PROBE = """
+import os, sys, threading, time
+from pathlib import Path
+from briefgen.pool import run_in_workers
+from briefgen.portal.serving import descendants, stop_descendants
+from briefgen.workers import clean_up_before_exit, scratch_root
+
+def started_then_wait(folder):  # in a worker: says it runs, then waits to be killed
+    Path(folder, "started").touch()
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    folder = Path({tmp!r})
+    outcome = {{}}
+
+    def build():  # as the portal's build thread: a worker dies under its call (killed)
+        try:
+            outcome["result"] = run_in_workers([(started_then_wait, (str(folder),))], 1)
+        except BaseException as exc:
+            outcome["error"] = type(exc).__name__
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    while not (folder / "started").exists():  # the call is running in a worker
+        time.sleep(0.05)
+    scratch = scratch_root()
+    stop_descendants()  # as on SIGTERM: kills the fork server and the worker
+    thread.join(60)
+    from multiprocessing import resource_tracker
+    tracker = resource_tracker._resource_tracker._pid
+    left = [pid for pid in descendants(os.getpid()) if pid != tracker]
+    clean_up_before_exit()
+    print(outcome, thread.is_alive(), left, scratch.exists())
+"""
+
+
+def test_a_stopping_portal_starts_no_worker_after_killing_them(tmp_path):
+    # The portal, stopped during a build, once printed a FileNotFoundError traceback: its
+    # build thread, its worker killed, started a second pool (and fork server) whose socket
+    # folder the clean-up at exit was removing. Here the call is held in its worker until
+    # the stop, so the second round is always asked for, and must be refused.
+    script = tmp_path / "probe.py"
+    script.write_text(STOPPING_PROBE.format(tmp=str(tmp_path)))
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    # The second round refused; nothing left running; the scratch folder removed.
+    assert result.stdout.split("\n")[0] == "{'error': 'WorkersStopped'} False [] False"

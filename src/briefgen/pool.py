@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.workers import own_folder, scratch_root, worker_pool
+from briefgen.workers import own_folder, scratch_root, starting_processes, worker_pool
 
 RUNNING = "running"  # the note a worker keeps of the call it is running
 LOST_TWICE = 2  # a call fails when this many workers have died under it
@@ -87,36 +87,45 @@ def run_round(
 ) -> dict[int, str] | None:
     """Run the ``pending`` calls in a new pool, adding to ``outcomes`` those that
     finish. None if the pool held; else the calls to blame, and how their workers died."""
-    folder = Path(tempfile.mkdtemp(prefix="pool-", dir=scratch_root()))
-    pool = worker_pool(min(workers, len(pending)), folder)
-    # The executor's pid → process map (no public accessor): after a break, the exit
-    # status of the worker that died. The executor drops the entry of a worker that
-    # ends normally, and keeps the others.
-    processes = pool._processes
-    futures: dict[Future, int] = {}
-    try:
-        for index in pending:
-            function, args = calls[index]
-            futures[pool.submit(run_call, index, function, args)] = index
-        for future in as_completed(futures):
-            if isinstance(future.exception(), BrokenProcessPool):
-                continue
-            index = futures[future]
-            error = future.exception()
-            outcomes[index] = Outcome(None if error else future.result(), error)
-            done(index)
-    except BrokenProcessPool:  # a worker died before every call was handed out
-        pass
-    finally:
-        # Waits for the workers to end. On Ctrl-C, drops what has not started
-        # instead of rendering it all first.
-        pool.shutdown(wait=True, cancel_futures=True)
-    try:
-        if all(index in outcomes for index in pending):
-            return None
-        return to_blame(folder, processes, [i for i in pending if i not in outcomes])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # the workers' folders: they are gone
+    with starting_processes():  # a stopping command makes no pool folder either
+        folder = Path(tempfile.mkdtemp(prefix="pool-", dir=scratch_root()))
+        try:
+            processes, unfinished = run_pool(calls, pending, workers, folder, outcomes, done)
+            return to_blame(folder, processes, unfinished) if unfinished else None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the workers' folders: they are gone
+
+
+def run_pool(
+    calls: Sequence[Call],
+    pending: list[int],
+    workers: int,
+    folder: Path,
+    outcomes: dict[int, Outcome],
+    done: Callable[[int], None],
+) -> tuple[dict, list[int]]:
+    """Run the ``pending`` calls in one pool of workers kept in ``folder``: the pool's
+    processes and the calls that did not finish (none if the pool held)."""
+    with worker_pool(min(workers, len(pending)), folder) as pool:
+        # The executor's pid → process map (no public accessor): after a break, the
+        # exit status of the worker that died. The executor drops the entry of a
+        # worker that ends normally, and keeps the others.
+        processes = pool._processes
+        futures: dict[Future, int] = {}
+        try:
+            for index in pending:
+                function, args = calls[index]
+                futures[pool.submit(run_call, index, function, args)] = index
+            for future in as_completed(futures):
+                if isinstance(future.exception(), BrokenProcessPool):
+                    continue
+                index = futures[future]
+                error = future.exception()
+                outcomes[index] = Outcome(None if error else future.result(), error)
+                done(index)
+        except BrokenProcessPool:  # a worker died before every call was handed out
+            pass
+    return processes, [index for index in pending if index not in outcomes]
 
 
 def run_call(index: int, function: Callable, args: tuple) -> object:

@@ -14,6 +14,12 @@ under one scratch folder per command, which the main process removes: workers
 end without clean-up. A worker that dies costs at most its own output, see
 :mod:`briefgen.pool`.
 
+A process that is stopping (the portal, on SIGTERM) calls :func:`refuse_new_workers`
+and waits until :func:`idle`: from then on no thread of it starts a fork server,
+a pool or a worker, so what it kills stays killed and its clean-up at exit
+(the scratch folder, multiprocessing's ``pymp-*`` folder with the fork server's
+socket) cannot be raced by a build thread starting another.
+
 This module imports nothing heavy: ``briefgen.__main__`` calls :func:`warm_up`
 before it imports the command line.
 """
@@ -26,7 +32,10 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import forkserver
 from pathlib import Path
 
@@ -52,6 +61,49 @@ def context():
 _unused_server = False  # warm_up started the fork server, and no pool has used it yet
 
 
+# --- Stopping: once refused, no thread starts another process ---------------------------
+
+
+class WorkersStopped(RuntimeError):
+    """Raised in a thread that would start worker processes after the command began to
+    stop."""
+
+
+_gate = threading.Lock()
+_stopping = False
+_starting = 0  # threads between asking to start processes and being done with them
+
+
+@contextmanager
+def starting_processes() -> Iterator[None]:
+    """Hold this while starting processes and using them: a stopping command waits
+    for every holder to let go (:func:`idle`), and none may take it after
+    :func:`refuse_new_workers`."""
+    global _starting
+    with _gate:
+        if _stopping:
+            raise WorkersStopped("the command is stopping; no new worker processes")
+        _starting += 1
+    try:
+        yield
+    finally:
+        with _gate:
+            _starting -= 1
+
+
+def refuse_new_workers() -> None:
+    global _stopping
+    with _gate:
+        _stopping = True
+
+
+def idle() -> bool:
+    """True when no thread is starting or using worker processes (nor can, once
+    :func:`refuse_new_workers` was called)."""
+    with _gate:
+        return _starting == 0
+
+
 def warm_up(template_dirs: list[Path] | None = None) -> None:
     """Start the fork server (if it is not running) so its imports overlap our own work.
 
@@ -59,6 +111,11 @@ def warm_up(template_dirs: list[Path] | None = None) -> None:
     server lays out a page with, so that every worker starts with the house fonts
     registered (the built-in ones if None). A server already running is kept as it is.
     """
+    with starting_processes():
+        start_fork_server(template_dirs)
+
+
+def start_fork_server(template_dirs: list[Path] | None) -> None:
     global _unused_server
     context()
     if server_pid() is not None:
@@ -96,19 +153,28 @@ def server_pid() -> int | None:
     return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
 
 
-def worker_pool(workers: int, folder: Path | None = None) -> ProcessPoolExecutor:
+@contextmanager
+def worker_pool(workers: int, folder: Path | None = None) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes, each with its own folder inside ``folder`` (by
-    default the command's scratch folder; :mod:`briefgen.pool` gives each pool one)."""
+    default the command's scratch folder; :mod:`briefgen.pool` gives each pool one).
+    Leaving it waits for the workers to end, dropping calls not yet started (on
+    Ctrl-C, say, rather than rendering them all first)."""
     global _unused_server
-    warm_up()  # the fork server must be started here, with our environment, not by chance
-    _unused_server = False
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context(),
-        max_tasks_per_child=RENDERS_PER_WORKER,
-        initializer=start_worker,
-        initargs=(str(folder or scratch_root()),),
-    )
+    with starting_processes():  # held while the pool lives: it replaces its workers
+        # The fork server is started here, with our environment, not by chance.
+        start_fork_server(None)
+        _unused_server = False
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context(),
+            max_tasks_per_child=RENDERS_PER_WORKER,
+            initializer=start_worker,
+            initargs=(str(folder or scratch_root()),),
+        )
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- Scratch folders: what each process may write ------------------------------------

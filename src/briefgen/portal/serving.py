@@ -89,20 +89,23 @@ def family_of(host: str):
 
 def stop_descendants(deadline_seconds: float = 20) -> None:
     """Stop every process this one started, and theirs (a build's fork server and
-    workers), until none is left: a build thread may start another meanwhile."""
+    workers), until none is left and no build thread can start another."""
     deadline = time.monotonic() + deadline_seconds
     workers = sys.modules.get("briefgen.workers")
-    if workers is not None:  # a build thread still running starts no new pool
-        workers.worker_pool = refuse_new_workers
+    if workers is not None:  # a build thread still running starts no new process
+        workers.refuse_new_workers()
     # multiprocessing's resource tracker ends by itself when we do (its pipe closes), and
     # then frees what the killed workers held; killed, it would complain instead.
     tracker = getattr(
         sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None
     )
     spare = {getattr(tracker, "_pid", None)}
-    while (
-        children := [pid for pid in descendants(os.getpid()) if pid not in spare]
-    ) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        children = [pid for pid in descendants(os.getpid()) if pid not in spare]
+        # Idle: no thread is inside a pool, whose executor could still start a worker
+        # (and the fork server again) after the last of these is killed.
+        if not children and (workers is None or workers.idle()):
+            return
         for pid in children:  # parents first: a fork server forks no replacement
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -114,10 +117,6 @@ def stop_descendants(deadline_seconds: float = 20) -> None:
             except ChildProcessError:
                 pass
         time.sleep(0.05)
-
-
-def refuse_new_workers(*_args, **_kwargs):
-    raise RuntimeError("the portal is stopping")
 
 
 def descendants(root: int) -> list[int]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefgen import document as doc
 from briefgen.load_dataset import load_dataset
+from briefgen.workspace import DEFAULT_DATASET
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEFS = REPO / "briefs"
@@ -21,6 +24,24 @@ SHARED_SOURCES = REPO.parent / "shared" / "sources"
 @pytest.fixture(scope="session")
 def dataset():
     return load_dataset()
+
+
+@pytest.fixture
+def changed_dataset(tmp_path):
+    """A copy of the shipped dataset; ``change(kind, id, **fields)`` edits one item and
+    returns the changed file's path."""
+    folder = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATASET.parent, folder)
+    path = folder / DEFAULT_DATASET.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def change(kind: str, item_id: str, **fields) -> Path:
+        (item,) = [item for item in data[kind] if item["id"] == item_id]
+        item.update(fields)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        return path
+
+    return change
 
 
 @pytest.fixture

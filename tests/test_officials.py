@@ -11,12 +11,10 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.errors import BriefgenError
-from briefgen.workspace import DEFAULT_DATASET
 from conftest import BRIEFS, unavailable
 
 GLANCE = BRIEFS / "initiative-at-a-glance.yaml"
@@ -97,19 +95,10 @@ RESTRICTED_FACT = "online-ihl-courses"
 
 
 @pytest.fixture
-def restricted_dataset(tmp_path) -> Path:
+def restricted_dataset(changed_dataset) -> Path:
     """The shipped dataset with one fact restricted and another marked OFFICIAL-SENSITIVE."""
-    folder = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATASET.parent, folder)
-    path = folder / DEFAULT_DATASET.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for fact in data["facts"]:
-        if fact["id"] == RESTRICTED_FACT:
-            fact["releasable"] = False
-        if fact["id"] == "red-crescent-88-year-history":
-            fact["marking"] = "OFFICIAL-SENSITIVE"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    changed_dataset("facts", RESTRICTED_FACT, releasable=False)
+    return changed_dataset("facts", "red-crescent-88-year-history", marking="OFFICIAL-SENSITIVE")
 
 
 def test_releasable_edition_leaves_out_restricted_items(

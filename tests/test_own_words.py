@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import docx
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs, check_briefs
 from briefgen.errors import BriefgenError
-from briefgen.workspace import DEFAULT_DATASET
 
 CITED = """
       - heading: Key points
@@ -124,18 +121,9 @@ def test_an_audience_can_ask_for_cited_numbers(tmp_path, minimal_spec):
 
 
 @pytest.fixture
-def restricted(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATASET.parent, folder)
-    path = folder / DEFAULT_DATASET.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for fact in data["facts"]:
-        if fact["id"] == "ninety-states-joined":
-            fact["releasable"] = False
-        if fact["id"] == "workstreams-led-by-27-plus-states":
-            fact["marking"] = "SECRET"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+def restricted(changed_dataset):
+    changed_dataset("facts", "ninety-states-joined", releasable=False)
+    return changed_dataset("facts", "workstreams-led-by-27-plus-states", marking="SECRET")
 
 
 def test_what_own_words_cite_counts_for_markings_and_release(

@@ -5,7 +5,6 @@ manifest. Checked in the PDF and DOCX files themselves."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import docx
@@ -18,7 +17,7 @@ from briefgen.errors import BriefgenError
 from briefgen.labels import CATALOGUES
 from briefgen.load_spec import RELEASABLE_SUFFIX
 from briefgen.release import INTERNAL_KINDS
-from briefgen.workspace import DEFAULT_DATASET, SCHEME_FILE, SCHEMES_DIR
+from briefgen.workspace import SCHEME_FILE, SCHEMES_DIR
 from conftest import EXAMPLE_SPECS
 
 
@@ -129,23 +128,6 @@ def test_the_build_and_manifest_say_what_was_withheld(examples, tmp_path):
 
 
 # --- hand-made specs against a changed dataset ------------------------------------------
-
-
-@pytest.fixture
-def changed_dataset(tmp_path):
-    """A copy of the shipped dataset; ``change(kind, id, **fields)`` edits one item."""
-    folder = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATASET.parent, folder)
-    path = folder / DEFAULT_DATASET.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    def change(kind: str, item_id: str, **fields) -> Path:
-        (item,) = [item for item in data[kind] if item["id"] == item_id]
-        item.update(fields)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-        return path
-
-    return change
 
 
 RELEASE_SPEC = """

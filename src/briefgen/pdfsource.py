@@ -95,7 +95,7 @@ def pages_of(data: bytes) -> tuple[tuple[str, ...], ...]:
             pages = read_pages(data)
     except TimeLimitExceeded:
         raise SourceUnreadable(
-            f"took more than {PDF_SECONDS:.0f} s to read (a damaged or hostile PDF?); save "
+            f"took more than {PDF_SECONDS:g} s to read (a damaged or hostile PDF?); save "
             "it again from a PDF viewer, or add its text as a .txt source"
         ) from None
     if not any(pages):

@@ -44,7 +44,9 @@ def check_partial_date(value: str) -> str:
 
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
-WEB_ADDRESS = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
+# http(s), a host with no user part (``https://trusted@other``), and none of the
+# characters RFC 3986 leaves out of addresses (which a writer would have to escape).
+WEB_ADDRESS = re.compile(r'^https?://[^\s/?#@"<>\\^`{|}]+(?:[/?#][^\s"<>\\^`{|}]*)?$', re.I)
 
 
 def check_web_address(value: str) -> str:

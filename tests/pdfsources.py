@@ -73,3 +73,31 @@ def scanned(target: Path) -> Path:
     writer.write(buffer)
     target.write_bytes(buffer.getvalue())
     return target
+
+
+# examples/dataset-folder/sources/example-report-2026.pdf was made from this, with
+# write_pdf(path, EXAMPLE_REPORT_HTML); tests/test_pdf_sources.py checks it still reads so.
+EXAMPLE_REPORT_HTML = f"""<html lang="en"><head><title>Example report (synthetic)</title>
+<style>{STYLE}</style></head><body>
+<h1>Example report 2026</h1>
+<p>This PDF is a SYNTHETIC EXAMPLE written for briefgen's documentation. It is not a<br>
+real document and says nothing true about the Global Initiative or anyone in it.</p>
+<p>It shows how a PDF source is counted: by page, then by paragraph on that page.</p>
+<p class="next">The example speaker said: “Examples are checked like sources.” Nothing<br>
+here is true.</p>
+<p>A hyphen at a line’s end, as in inter-<br>national, reads either way.</p>
+</body></html>"""
+EXAMPLE_REPORT_PAGES = (
+    (
+        "Example report 2026",
+        "This PDF is a SYNTHETIC EXAMPLE written for briefgen's documentation. It is not a "
+        "real document and says nothing true about the Global Initiative or anyone in it.",
+        "It shows how a PDF source is counted: by page, then by paragraph on that page.",
+        "Page 1",
+    ),
+    (
+        "The example speaker said: “Examples are checked like sources.” Nothing here is true.",
+        "A hyphen at a line’s end, as in inter\u00adnational, reads either way.",
+        "Page 2",
+    ),
+)

@@ -16,7 +16,8 @@ from briefgen.errors import BriefgenError
 from briefgen.load_dataset import load_dataset
 from briefgen.pdfsource import Line, SourceUnreadable, pdf_pages, starts_paragraph
 from briefgen.sources import occurs
-from pdfsources import REPORT_PAGES, encrypted, scanned, write_pdf
+from conftest import REPO
+from pdfsources import EXAMPLE_REPORT_PAGES, REPORT_PAGES, encrypted, scanned, write_pdf
 
 DATASET = """\
     tags:
@@ -86,6 +87,11 @@ def line_of(path: Path, number: int) -> str:
 
 def test_paragraphs_are_counted_on_each_page_as_a_reader_sees_them(report_pdf):
     assert pdf_pages(report_pdf) == REPORT_PAGES
+
+
+def test_the_example_pdf_reads_as_its_yaml_and_the_readme_say():
+    example = REPO / "examples" / "dataset-folder" / "sources" / "example-report-2026.pdf"
+    assert pdf_pages(example) == EXAMPLE_REPORT_PAGES
 
 
 def test_a_line_end_hyphen_reads_with_or_without_it():

@@ -295,6 +295,8 @@ def test_a_curator_adds_a_pdf_finds_words_and_gets_a_verified_quote(folder, repo
     checked = briefgen("data", "check", "--dataset", str(folder))
     assert checked.returncode == 0, checked.stderr
     assert "3 quotes" in checked.stdout and "2 sources" in checked.stdout
+    listed = briefgen("data", "list", "quotes", "--dataset", str(folder))
+    assert "page 1 paragraph 3" in listed.stdout and "page 2 paragraph 1" in listed.stdout
     unpaged = briefgen("data", "quote", "two lines", "--source", "report-copy",
                        "--paragraph", "2", "--dataset", str(folder))  # fmt: skip
     assert unpaged.returncode == 1 and "Traceback" not in unpaged.stderr

@@ -312,3 +312,16 @@ def test_adding_a_scanned_pdf_says_no_ocr_is_done_and_writes_nothing(folder, tmp
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert f"{scan}: error: has no text layer (a scanned image?)" in refused.stderr
     assert not (folder / "scan.yaml").exists() and not (folder / "sources" / "scan.pdf").exists()
+
+
+def test_a_damaged_pdf_is_one_line_of_error_not_the_library_s_log(folder, tmp_path):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")  # no xref, no %%EOF
+    refused = briefgen("data", "add-source", str(damaged), "--dataset", str(folder), "--id",
+                       "damaged", "--publisher", "P", "--title", "T", "--date", "2026")  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"{damaged}: error: cannot be read as a PDF (PdfStreamError: Stream has ended "
+        "unexpectedly); save it again from a PDF viewer, or add its text as a .txt source",
+        "1 error.",
+    ]

@@ -38,13 +38,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import math
 import re
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.inputfiles import read_regular
 from briefgen.timelimit import TimeLimitExceeded, time_limit
+from briefgen.yamlsource import printable
 
 MAX_PDF_BYTES = 64 * 1024 * 1024  # a long report with pictures is a few MB
 MAX_PDF_PAGES = 3000
@@ -107,7 +112,27 @@ def pages_of(data: bytes) -> tuple[tuple[str, ...], ...]:
     return pages
 
 
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs ("EOF marker not found"); a damaged file would fill the
+    curator's terminal with it (its own bytes, too). What matters is said as one error."""
+    logger = logging.getLogger("pypdf")  # its modules' loggers take their level from it
+    was = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(was)
+
+
 def read_pages(data: bytes) -> tuple[tuple[str, ...], ...]:
+    with quiet_pypdf():
+        return read_pages_quietly(data)
+
+
+def read_pages_quietly(data: bytes) -> tuple[tuple[str, ...], ...]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -142,7 +167,7 @@ def read_pages(data: bytes) -> tuple[tuple[str, ...], ...]:
         ) from None
     except Exception as exc:  # whatever a hostile or broken file makes pypdf raise
         raise SourceUnreadable(
-            f"cannot be read as a PDF ({type(exc).__name__}: {str(exc)[:120]}); save it "
+            f"cannot be read as a PDF ({type(exc).__name__}: {printable(str(exc)[:120])}); save it "
             "again from a PDF viewer, or add its text as a .txt source"
         ) from None
     return tuple(pages)

@@ -325,3 +325,31 @@ def test_a_damaged_pdf_is_one_line_of_error_not_the_library_s_log(folder, tmp_pa
         "unexpectedly); save it again from a PDF viewer, or add its text as a .txt source",
         "1 error.",
     ]
+
+
+def test_a_pdf_is_read_once_and_then_taken_from_the_cache(tmp_path, report_pdf, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_PDF_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "cached.pdf"
+    path.write_bytes(report_pdf.read_bytes() + b"\n% cached\n")
+    reads = []
+    read = pdfsource.page_paragraphs
+    monkeypatch.setattr(pdfsource, "page_paragraphs", lambda page: reads.append(1) or read(page))
+    assert pdf_pages(path) == REPORT_PAGES and len(reads) == 2  # two pages read
+    pdfsource.READ.clear()  # as in the next run of briefgen
+    assert pdf_pages(path) == REPORT_PAGES and len(reads) == 2  # from the cache
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.write_text('{"not": "pages"}', "utf-8")  # a damaged or foreign entry: read again
+    pdfsource.READ.clear()
+    assert pdf_pages(path) == REPORT_PAGES and len(reads) == 4
+
+
+def test_a_folder_with_only_a_new_source_checks_clean(tmp_path, report_pdf):
+    """What `data add-source` leaves in a new folder: a source and no items yet."""
+    folder = tmp_path / "new"
+    folder.mkdir()
+    added = briefgen("data", "add-source", str(report_pdf), "--dataset", str(folder), "--id",
+                     "report", "--publisher", "P", "--title", "T", "--date", "2026")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    checked = briefgen("data", "check", "--dataset", str(folder))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{folder}: ok (0 facts, 0 quotes,")

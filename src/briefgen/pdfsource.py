@@ -45,8 +45,10 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from briefgen import pdfcache
 from briefgen.inputfiles import read_regular
 from briefgen.timelimit import TimeLimitExceeded, time_limit
 from briefgen.yamlsource import printable
@@ -86,12 +88,25 @@ def pdf_pages(path: Path) -> tuple[tuple[str, ...], ...]:
     if digest not in READ:  # by content: a dataset loaded again (watch, portal) reads it once
         if len(READ) >= READ_KEPT:
             READ.pop(next(iter(READ)))
-        READ[digest] = pages_of(data)
+        pages = pdfcache.recall(digest, reader_version())  # read in an earlier run
+        if pages is None:
+            pages = pages_of(data)
+            pdfcache.keep(digest, reader_version(), pages)
+        READ[digest] = pages
     return READ[digest]
 
 
 READ: dict[str, tuple[tuple[str, ...], ...]] = {}
 READ_KEPT = 32
+
+
+@cache
+def reader_version() -> str:
+    """What reads PDFs, as a hash: this module (the rule) and pypdf's version."""
+    import pypdf
+
+    code = Path(__file__).read_bytes()
+    return hashlib.sha256(code + pypdf.__version__.encode()).hexdigest()[:16]
 
 
 def pages_of(data: bytes) -> tuple[tuple[str, ...], ...]:

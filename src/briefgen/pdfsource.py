@@ -49,14 +49,17 @@ from functools import cache
 from pathlib import Path
 
 from briefgen import pdfcache
-from briefgen.inputfiles import read_regular
+from briefgen.inputfiles import NotAnInput, read_regular
 from briefgen.timelimit import TimeLimitExceeded, time_limit
 from briefgen.yamlsource import printable
 
 MAX_PDF_BYTES = 64 * 1024 * 1024  # a long report with pictures is a few MB
 MAX_PDF_PAGES = 3000
 MAX_PDF_CHARACTERS = 20_000_000  # text, all pages together
-PDF_SECONDS = 60.0  # reading one file, however hostile
+# Reading one file, however hostile. Enforced where a timer signal can interrupt it (the
+# command line, worker processes: see briefgen.timelimit); elsewhere the size, page and
+# text limits and pypdf's own decompression limits still hold.
+PDF_SECONDS = 60.0
 
 LINE_END_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u00ad]$")
 STARTS_WORD = re.compile(r"^\w")
@@ -77,7 +80,7 @@ def pdf_pages(path: Path) -> tuple[tuple[str, ...], ...]:
     """The paragraphs of each page of a PDF (index 0 is page 1, paragraph 1)."""
     try:
         data = read_regular(path, MAX_PDF_BYTES)
-    except OSError as exc:
+    except NotAnInput as exc:  # not a regular file, or over the cap: only the cap is ours
         if "larger than" in str(exc):
             raise SourceUnreadable(
                 f"is larger than {MAX_PDF_BYTES // 1024 // 1024} MB; add the part you cite "

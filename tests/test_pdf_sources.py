@@ -353,3 +353,20 @@ def test_a_folder_with_only_a_new_source_checks_clean(tmp_path, report_pdf):
     checked = briefgen("data", "check", "--dataset", str(folder))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith(f"{folder}: ok (0 facts, 0 quotes,")
+
+
+def test_the_readme_pdf_example_runs_as_written():
+    example = str(REPO / "examples" / "dataset-folder")
+    found = briefgen("data", "find", "checked like", "--dataset", example)
+    assert found.stdout == (
+        "example-report-2026 page 2 paragraph 1: The example speaker said: “Examples are "
+        "checked like sources.”\n"
+    )
+    quoted = briefgen("data", "quote", "Examples are checked like sources.", "--dataset",
+                      example, "--source", "example-report-2026", "--page", "2",
+                      "--paragraph", "1", "--speaker", "example-speaker")  # fmt: skip
+    assert quoted.returncode == 0, quoted.stderr
+    assert quoted.stdout.startswith(
+        "  - id: speaker-examples-are-checked-like\n    source: example-report-2026\n"
+        "    page: 2\n    paragraph: 1\n    speaker: example-speaker\n"
+    )

@@ -136,3 +136,9 @@ def test_a_finding_for_a_link_to_another_address(built, tmp_path):
     other = {"https://example.org/other"}
     assert pdf_findings(pdf, tmp_path, links=other) == [f"a link to {URL}"]
     assert docx_findings(word, links=other) == [f"a link to {URL}"]
+
+
+def test_the_docx_with_source_links_passes_the_ooxml_schema_validator(built):
+    validator = pytest.importorskip("openxml_audit", reason="pip install openxml-audit")
+    result = validator.OpenXmlValidator(max_errors=0).validate(built[1])
+    assert [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors] == []

@@ -21,6 +21,13 @@ EXAMPLE_SPECS = sorted(BRIEFS.glob("*.yaml"))
 SHARED_SOURCES = REPO.parent / "shared" / "sources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pdf_text_cache(tmp_path_factory):
+    """PDFs read in this run are kept apart from the user's cache (briefgen.pdfcache),
+    for the command lines the tests run, too: every run reads its PDFs afresh."""
+    os.environ["BRIEFGEN_PDF_CACHE"] = str(tmp_path_factory.mktemp("pdf-text-cache"))
+
+
 @pytest.fixture(scope="session")
 def dataset():
     return load_dataset()

@@ -14,9 +14,36 @@ FIELD = re.compile(r"^\s*([A-Za-z]+)")
 BRIEFGEN_FIELDS = {"PAGE", "NUMPAGES", "TOC"}
 
 
-def pdf_findings(path: Path, tmp: Path) -> list[str]:
-    """Attachments, links to unsafe schemes, scripts and launch actions in a PDF."""
+def pdf_link_targets(path: Path) -> set[str]:
+    """Every web address the PDF's link annotations open."""
+    from pypdf import PdfReader
+
+    targets = set()
+    for page in PdfReader(path).pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A", {})
+            if "/URI" in action:
+                targets.add(str(action["/URI"]))
+    return targets
+
+
+def docx_link_targets(path: Path) -> set[str]:
+    """Every target of an external relationship, in any part of the DOCX."""
+    with zipfile.ZipFile(path) as package:
+        return {
+            re.search(r'Target="([^"]*)"', rel).group(1).replace("&amp;", "&")
+            for name in package.namelist() if name.endswith(".rels")
+            for rel in re.findall(r"<Relationship [^>]*>", package.read(name).decode("utf-8"))
+            if 'TargetMode="External"' in rel
+        }  # fmt: skip
+
+
+def pdf_findings(path: Path, tmp: Path, links: set[str] | None = None) -> list[str]:
+    """Attachments, links to unsafe schemes, scripts and launch actions in a PDF; with
+    ``links`` (e.g. the dataset's source addresses), any link to another address too."""
     found = []
+    if links is not None:
+        found += [f"a link to {target}" for target in sorted(pdf_link_targets(path) - links)]
     listing = subprocess.run(
         ["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True
     ).stdout
@@ -41,10 +68,13 @@ def pdf_findings(path: Path, tmp: Path) -> list[str]:
     return found
 
 
-def docx_findings(path: Path) -> list[str]:
+def docx_findings(path: Path, links: set[str] | None = None) -> list[str]:
     """External relationships other than http(s)/mailto hyperlinks, macros, OLE objects,
-    an attached template, and fields other than the ones briefgen writes."""
+    an attached template, and fields other than the ones briefgen writes; with ``links``
+    (e.g. the dataset's source addresses), any external target but those too."""
     found = []
+    if links is not None:
+        found += [f"a link to {target}" for target in sorted(docx_link_targets(path) - links)]
     with zipfile.ZipFile(path) as package:
         for name in package.namelist():
             lower = name.lower()

@@ -12,7 +12,7 @@ import pytest
 
 from briefgen.errors import BriefgenError
 from briefgen.load_dataset import load_dataset
-from briefgen.sources import html_paragraphs, markdown_paragraphs
+from briefgen.sources import html_paragraphs, markdown_paragraphs, read_source
 from briefgen.workspace import DEFAULT_DATASET
 from conftest import REPO
 
@@ -37,14 +37,18 @@ def folder(tmp_path) -> Path:
 
 def test_the_example_folder_is_marked_synthetic_and_not_shipped():
     for path in EXAMPLE.rglob("*"):
-        if path.is_file():
+        if path.suffix == ".pdf":  # as a reader sees it
+            assert "SYNTHETIC EXAMPLE" in " ".join(read_source(path).paragraphs), path
+        elif path.is_file():
             assert "SYNTHETIC EXAMPLE" in path.read_text(encoding="utf-8"), path
-    assert "example-memo-2026" not in load_dataset().paragraphs
+    assert not {"example-memo-2026", "example-report-2026"} & set(load_dataset().paragraphs)
 
 
 def test_a_folder_of_files_loads_as_one_dataset(folder):
     dataset = load_dataset(folder)
-    assert set(dataset.paragraphs) == {"astana-times-2025-10", "example-memo-2026"}
+    assert set(dataset.paragraphs) == {
+        "astana-times-2025-10", "example-memo-2026", "example-report-2026"
+    }
     assert "milosevic-ihl-not-optional" in dataset.ids("quotes")
     assert "example-locators-checked" in dataset.ids("quotes")
     assert dataset.get("example-speaker").organisation == "example-organisation"
@@ -114,7 +118,7 @@ def test_a_curator_adds_a_source_finds_words_and_gets_a_verified_quote(folder, t
     (folder / "added.yaml").write_text("quotes:\n" + quoted.stdout, encoding="utf-8")
     assert "speaker-examples-are-checked-like" in load_dataset(folder).ids("quotes")
     checked = briefgen("data", "check", "--dataset", str(folder))
-    assert checked.returncode == 0 and "3 sources" in checked.stdout
+    assert checked.returncode == 0 and "4 sources" in checked.stdout
     near = briefgen("data", "quote", "Examples are always checked like sources.", "--source",
                     "example-statement", "--paragraph", "3", "--dataset", str(folder))  # fmt: skip
     assert near.returncode == 1

@@ -132,7 +132,7 @@ def data_find(
     if not found:
         raise BriefgenError(f"'{words}' is in no source{' ' + source if source else ''}")
     for place in found:
-        typer.echo(f"{place.source} paragraph {place.paragraph}: {place.sentence}")
+        typer.echo(f"{place.source} {place.locator}: {place.sentence}")
 
 
 @data_app.command("quote")
@@ -142,6 +142,13 @@ def data_quote(
     paragraph: Annotated[
         int, typer.Option("--paragraph", min=1, metavar="N", help="Its paragraph.")
     ],
+    page: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--page", min=1, metavar="P",
+            help="Its page, for a PDF source (--paragraph then counts on that page).",
+        ),
+    ] = None,
     speaker: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--speaker", metavar="ID", help="Who said it (a person's id)."),
@@ -150,16 +157,25 @@ def data_quote(
 ) -> None:
     """Print a quote item ready to paste under quotes:, if the words stand word for word
     in that paragraph; else say where the nearest match differs."""
-    from briefgen.curation import quote_item
+    from briefgen.curation import line_break_words, located_paragraphs, quote_item
     from briefgen.load_dataset import load_dataset
 
-    typer.echo(quote_item(load_dataset(dataset), source, paragraph, text, speaker), nl=False)
+    loaded = load_dataset(dataset)
+    typer.echo(quote_item(loaded, source, paragraph, text, speaker, page), nl=False)
+    if source in loaded.texts:
+        where = located_paragraphs(loaded.texts[source], source, page)[paragraph - 1]
+        for word in line_break_words(text, where):
+            typer.echo(
+                f"note: '{word}' runs over a hyphen at a line's end in the source; check "
+                "whether the word has that hyphen, and write it as meant",
+                err=True,
+            )
 
 
 @data_app.command("add-source")
 def data_add_source(
     file: Annotated[
-        Path, typer.Argument(help="The source: .txt, .md or .html.", metavar="FILE")
+        Path, typer.Argument(help="The source: .txt, .md, .html or .pdf.", metavar="FILE")
     ],
     dataset: Annotated[
         Path,
@@ -183,12 +199,16 @@ def data_add_source(
     ] = None,
 ) -> None:
     """Register a source: copy its text beside the dataset, add its entry in a file of its
-    own, and print its numbered paragraphs for writing locators."""
+    own, and print its numbered paragraphs (on each page, for a PDF) for writing locators."""
     from briefgen.curation import NewSource, add_source
+    from briefgen.sources import shown
 
     new = NewSource(source_id, title, publisher, date, language, kind, url)
-    written, paragraphs = add_source(dataset, file, new)
+    written, text = add_source(dataset, file, new)
     for path in written:
         typer.echo(f"wrote {path}")
-    for number, paragraph in enumerate(paragraphs, start=1):
-        typer.echo(f"{number:>4}  {paragraph}")
+    for number, page in enumerate(text.pages, start=1):
+        if text.paged:
+            typer.echo(f"page {number}" + ("" if page else ": no text (an image? no OCR is done)"))
+        for paragraph_number, paragraph in enumerate(page, start=1):
+            typer.echo(f"{paragraph_number:>4}  {shown(paragraph)}")

@@ -163,15 +163,18 @@ CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
 
 
 def citation(item: Any, context: Context, original: str | None = None) -> doc.Citation:
-    """Source, title, date and paragraph; for a translated quote, its original wording."""
+    """Source, title, date and paragraph (page and paragraph, in a PDF); for a translated
+    quote, its original wording. The source's web address goes with it, as a link."""
     labels = context.labels
     source = context.dataset.get(item.source)
     paragraph = labels["paragraph_n"].format(n=item.paragraph)
+    if getattr(item, "page", None) is not None:
+        paragraph = labels["page_paragraph_n"].format(page=item.page, n=item.paragraph)
     when = dated(source.date, source.date_inferred, context)
     text = f"{source.publisher}, {quoted(source.title, context)}, {when}, {paragraph}"
     if original is not None:
         text += f". {labels['original_wording']}: {quoted(original, context)}"
-    return doc.Citation(text)
+    return doc.Citation(text, url=source.url)
 
 
 def quoted(text: str, context: Context) -> str:

@@ -19,7 +19,16 @@ from briefgen.datamodel import SLUG_PATTERN
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.inputfiles import is_regular
 from briefgen.load_dataset import Dataset, load_dataset
-from briefgen.sources import SOURCE_SUFFIXES, normalise_space, read_paragraphs
+from briefgen.pdfsource import SourceUnreadable
+from briefgen.sources import (
+    SOFT_HYPHEN,
+    SOURCE_SUFFIXES,
+    SourceText,
+    normalise_space,
+    read_source,
+    shown,
+    where_in,
+)
 
 # Where one sentence ends and the next begins (after a closing quotation mark, too).
 NEXT_SENTENCE = r"\s+(?=[\"“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])"
@@ -31,37 +40,64 @@ class Found:
     source: str
     paragraph: int
     sentence: str  # the sentence holding the words (the paragraph if they span several)
+    page: int | None = None  # for a PDF source
+
+    @property
+    def locator(self) -> str:
+        """``page 3 paragraph 2``, or ``paragraph 12`` for a source without pages."""
+        return (f"page {self.page} " if self.page else "") + f"paragraph {self.paragraph}"
+
+
+def source_texts(dataset: Dataset) -> dict[str, SourceText]:
+    # A dataset made by hand (tests) may give paragraphs only.
+    return dataset.texts or {
+        source: SourceText((tuple(paragraphs),))
+        for source, paragraphs in dataset.paragraphs.items()
+    }
 
 
 def find_words(dataset: Dataset, words: str, source: str | None = None) -> list[Found]:
-    """Every place the words stand (case and spacing aside), in source and paragraph order."""
-    if source is not None and source not in dataset.paragraphs:
+    """Every place the words stand (case and spacing aside), in source, page and
+    paragraph order."""
+    texts = source_texts(dataset)
+    if source is not None and source not in texts:
         raise BriefgenError(unknown_source(dataset, source, "--source"))
-    wanted = normalise_space(words).casefold()
     found = []
-    for source_id, paragraphs in dataset.paragraphs.items():
+    for source_id, text in texts.items():
         if source is not None and source_id != source:
             continue
-        for number, paragraph in enumerate(paragraphs, start=1):
-            flat = normalise_space(paragraph)
-            if wanted not in flat.casefold():
+        for page, number, paragraph in text.places():
+            if where_in(words, paragraph, fold=True) is None:
                 continue
-            sentences = [s for s in SENTENCE_END.split(flat) if wanted in s.casefold()]
-            found.append(Found(source_id, number, sentences[0] if sentences else flat))
+            flat = shown(normalise_space(paragraph))
+            sentences = [
+                s for s in SENTENCE_END.split(normalise_space(paragraph))
+                if where_in(words, s, fold=True)
+            ]  # fmt: skip
+            found.append(Found(source_id, number, shown(sentences[0]) if sentences else flat, page))
     return found
 
 
 def quote_item(
-    dataset: Dataset, source: str, paragraph: int, text: str, speaker: str | None = None
+    dataset: Dataset,
+    source: str,
+    paragraph: int,
+    text: str,
+    speaker: str | None = None,
+    page: int | None = None,
 ) -> str:
     """A quote item, as YAML to paste under ``quotes:``, for words that stand verbatim in
-    the paragraph; else an error that says where the nearest match differs."""
-    if source not in dataset.paragraphs:
+    the paragraph (of ``page``, for a PDF); else an error that says where the nearest
+    match differs."""
+    texts = source_texts(dataset)
+    if source not in texts:
         raise BriefgenError(unknown_source(dataset, source, "--source"))
-    paragraphs = dataset.paragraphs[source]
+    paragraphs = located_paragraphs(texts[source], source, page)
+    on_page = f" of page {page}" if page else ""
     if not 1 <= paragraph <= len(paragraphs):
         raise BriefgenError(
-            f"--paragraph: '{source}' has paragraphs 1 to {len(paragraphs)}, not {paragraph}"
+            f"--paragraph: '{source}' has paragraphs 1 to {len(paragraphs)}{on_page}, not "
+            f"{paragraph}"
         )
     if speaker is not None and speaker not in dataset.ids("people"):
         raise BriefgenError(
@@ -70,14 +106,16 @@ def quote_item(
         )
     words = normalise_space(text).strip("\"“”«»")
     where = normalise_space(paragraphs[paragraph - 1])
-    if words not in where:
+    if where_in(words, where) is None:
         raise BriefgenError(
-            f"not word for word in paragraph {paragraph} of '{source}': {difference(where, words)}"
+            f"not word for word in paragraph {paragraph}{on_page} of '{source}': "
+            f"{difference(shown(where), words)}"
         )
     slug = "-".join(re.findall(r"[a-z0-9]+", words.lower())[:4]) or "quote"
     lines = [
         f"  - id: {(speaker.split('-')[-1] + '-') if speaker else ''}{slug}",
         f"    source: {source}",
+        *([f"    page: {page}"] if page else []),
         f"    paragraph: {paragraph}",
         f"    speaker: {speaker}" if speaker else
         "    speaker: SPEAKER-ID   # who said it: briefgen data list people",
@@ -86,6 +124,31 @@ def quote_item(
                        break_long_words=False, break_on_hyphens=False),
     ]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def located_paragraphs(text: SourceText, source: str, page: int | None) -> tuple[str, ...]:
+    """The paragraphs ``--paragraph`` counts: those of ``--page`` for a PDF source."""
+    if text.paged and page is None:
+        raise BriefgenError(
+            f"--page: '{source}' is a PDF; give --page (1 to {len(text.pages)}) with "
+            "--paragraph, counted on that page"
+        )
+    if not text.paged and page is not None:
+        raise BriefgenError(f"--page: '{source}' has no pages (only PDF sources do); leave "
+                            "--page out")  # fmt: skip
+    if text.paged and not 1 <= page <= len(text.pages):
+        raise BriefgenError(f"--page: '{source}' has pages 1 to {len(text.pages)}, not {page}")
+    return text.on_page(page)
+
+
+def line_break_words(words: str, paragraph: str) -> list[str]:
+    """The words of a quote that run over a hyphen at a line's end in a PDF: the quote
+    holds them as given, hyphen or not, and a curator should check which is meant."""
+    span = where_in(normalise_space(words).strip("\"“”«»"), paragraph)
+    if span is None:
+        return []
+    passage = normalise_space(paragraph)[span[0] : span[1]]
+    return [shown(word) for word in passage.split() if SOFT_HYPHEN in word]
 
 
 def difference(paragraph: str, words: str) -> str:
@@ -127,10 +190,11 @@ class NewSource:
     url: str | None = None
 
 
-def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], list[str]]:
+def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], SourceText]:
     """Copy ``file`` into the dataset folder's ``sources/`` and register it in a dataset
     file of its own (``<id>.yaml``); return what was written and the source's numbered
-    paragraphs. The dataset must still load afterwards, or nothing is left written."""
+    paragraphs (on each page, for a PDF). The dataset must still load afterwards, or
+    nothing is left written."""
     folder, file = Path(folder), Path(file)
     if not folder.is_dir():
         raise BriefgenError(Problem(
@@ -149,10 +213,12 @@ def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], li
         if taken.exists():
             raise BriefgenError(Problem("already exists; choose another --id", taken))
     try:
-        paragraphs = read_paragraphs(file)
+        paragraphs = read_source(file)
+    except SourceUnreadable as exc:
+        raise BriefgenError(Problem(str(exc), file)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BriefgenError(Problem(f"cannot read it as UTF-8 text: {exc}", file)) from None
-    if not paragraphs:
+    if not paragraphs.paragraphs:
         raise BriefgenError(Problem("has no paragraphs of text", file))
     written = []
     try:

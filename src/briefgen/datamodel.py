@@ -44,6 +44,24 @@ def check_partial_date(value: str) -> str:
 
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
+# http(s), a host with no user part (``https://trusted@other``), and none of the
+# characters RFC 3986 leaves out of addresses (which a writer would have to escape).
+WEB_ADDRESS = re.compile(r'^https?://[^\s/?#@"<>\\^`{|}]+(?:[/?#][^\s"<>\\^`{|}]*)?$', re.I)
+
+
+def check_web_address(value: str) -> str:
+    """Where a source was published: an http(s) address, since briefs print it as a link
+    (never javascript:, file: or data:, which a reader's click would run or open)."""
+    if not WEB_ADDRESS.match(value) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(
+            f"'{value[:80]}' is not a web address; give one that starts with https:// "
+            "(or http://), or leave url: out"
+        )
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(check_web_address)]
+
 
 # Languages a brief can be written in (its fixed labels exist in each).
 Language = Literal["en", "ru", "kk"]
@@ -100,6 +118,11 @@ class Sourced(Strict):
 
     id: Slug
     source: Slug
+    page: int | None = Field(
+        default=None, ge=1,
+        description="page of a PDF source (the file's first page is 1); its paragraphs "
+        "are then counted on that page. Only for PDF sources",
+    )  # fmt: skip
     paragraph: int = Field(ge=1, description="paragraph number in the source text")
     tags: tuple[Slug, ...] = ()
     marking: Text | None = Field(
@@ -132,9 +155,12 @@ class Source(Strict):
     language: Text
     file: Text = Field(
         description="the source's text, relative to the dataset file's folder: .txt (blocks "
-        "after a --- line), .md or .html (paragraphs as a reader sees them)"
+        "after a --- line), .md or .html (paragraphs as a reader sees them), or .pdf "
+        "(paragraphs counted on each page; items give page: too)"
     )
-    url: str | None = Field(default=None, description="where it was published")
+    url: WebAddress | None = Field(
+        default=None, description="where it was published (http or https); briefs link to it"
+    )
     note: str | None = None
     date_inferred: tuple[DatePart, ...] = Field(default=(), description=INFERRED_DATE_DESCRIPTION)
 

@@ -92,7 +92,7 @@ def coverage_table(rows: list[Coverage]) -> list[str]:
     languages = list(dict.fromkeys(row.language for row in rows))
     kinds = list(dict.fromkeys(row.kind for row in rows))
     cells = {(row.kind, row.language): f"{row.translated}/{row.total}" for row in rows}
-    width = max(len("translations"), *(len(kind) for kind in kinds))
+    width = max([len("translations"), *(len(kind) for kind in kinds)])  # none: a new folder
     lines = ["translations".ljust(width) + "".join(f"  {lang:>7}" for lang in languages)]
     for kind in kinds:
         row = "".join(f"  {cells.get((kind, lang), '-'):>7}" for lang in languages)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Citation:
     text: str  # e.g. 'The Astana Times, "Kazakhstan Pushes…", paragraph 12'
+    url: str | None = None  # where the source was published: http(s), checked at load
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,8 @@ def cell(row: dict, column: str) -> str:
     if column == "speaker" and "speaker_name" in row:
         return row["speaker_name"]
     value = row.get(column)
-    if column == "paragraph":
-        return f"paragraph {value}"
+    if column == "paragraph":  # with its page, for an item of a PDF source
+        return (f"page {row['page']} " if row.get("page") else "") + f"paragraph {value}"
     if isinstance(value, list):
         return ", ".join(value)
     return "" if value is None else str(value)

@@ -8,6 +8,7 @@ the paragraph it cites. All problems are reported together.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +18,8 @@ from typing import Any
 from briefgen.datamodel import ITEM_KINDS, DatasetFile, Sourced, singular
 from briefgen.errors import BriefgenError, Problem, did_you_mean
 from briefgen.inputfiles import is_regular
-from briefgen.sources import normalise_space, read_paragraphs
+from briefgen.pdfsource import SourceUnreadable
+from briefgen.sources import SourceText, occurs, read_source
 from briefgen.validation import validate_document
 from briefgen.workspace import DEFAULT_DATASET
 from briefgen.yamlsource import YamlDocument, printable, read_yaml
@@ -54,8 +56,9 @@ class Dataset:
 
     content: DatasetFile  # every file's items together, in file order
     path: Path  # the dataset file, or the folder of its files
-    paragraphs: dict[str, list[str]]  # source id → its numbered paragraphs
+    paragraphs: dict[str, list[str]]  # source id → its numbered paragraphs (all pages')
     parts: tuple[DatasetPart, ...] = ()
+    texts: dict[str, SourceText] = dataclasses.field(default_factory=dict)  # pages: PDFs
 
     def items(self, kind: str) -> tuple[Any, ...]:
         return getattr(self.content, kind)
@@ -126,17 +129,18 @@ def load_dataset(path: Path | None = None, *, sources_dir: Path | None = None) -
     if problems:
         raise BriefgenError(problems)
     content = merged(parts)
-    paragraphs = {}
+    texts: dict[str, SourceText] = {}
     for part in parts:
-        found_paragraphs, found = read_source_texts(
+        found_texts, found = read_source_texts(
             part.content, part.doc, sources_dir or part.doc.path.parent
         )
-        paragraphs.update(found_paragraphs)
+        texts.update(found_texts)
         problems += found
-    problems += check_dataset(parts, content, paragraphs)
+    problems += check_dataset(parts, content, texts)
     if any(p.severity == "error" for p in problems):
         raise BriefgenError(problems)
-    return Dataset(content, path, paragraphs, tuple(parts))
+    paragraphs = {source: text.paragraphs for source, text in texts.items()}
+    return Dataset(content, path, paragraphs, tuple(parts), texts)
 
 
 def merged(parts: list[DatasetPart]) -> DatasetFile:
@@ -157,8 +161,8 @@ def merged(parts: list[DatasetPart]) -> DatasetFile:
 
 def read_source_texts(
     content: DatasetFile, doc: YamlDocument, folder: Path
-) -> tuple[dict[str, list[str]], list[Problem]]:
-    paragraphs: dict[str, list[str]] = {}
+) -> tuple[dict[str, SourceText], list[Problem]]:
+    texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     for index, source in enumerate(content.sources):
         # A folder given by the user holds the files by name; ours keeps the relative path.
@@ -177,13 +181,15 @@ def read_source_texts(
             )
             continue
         try:
-            paragraphs[source.id] = read_paragraphs(text_path)
+            texts[source.id] = read_source(text_path)
+        except SourceUnreadable as exc:
+            problems.append(doc.problem(("sources", index, "file"), f"{text_path} {exc}"))
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             problems.append(
                 doc.problem(("sources", index, "file"), f"cannot read {text_path}: {reason}")
             )
-    return paragraphs, problems
+    return texts, problems
 
 
 def walk_items(content: DatasetFile) -> Iterator[tuple[str, int, Any]]:
@@ -193,7 +199,7 @@ def walk_items(content: DatasetFile) -> Iterator[tuple[str, int, Any]]:
 
 
 def check_dataset(
-    parts: list[DatasetPart], content: DatasetFile, paragraphs: dict[str, list[str]]
+    parts: list[DatasetPart], content: DatasetFile, texts: dict[str, SourceText]
 ) -> list[Problem]:
     problems = check_unique_ids(parts)
     known = {kind: {item.id for item in getattr(content, kind)} for kind in ITEM_KINDS}
@@ -203,8 +209,8 @@ def check_dataset(
             where = (kind, index)
             problems += check_references(item, where, known, part.doc)
             problems += check_tags(item, where, content.tags, part.doc)
-            if isinstance(item, Sourced) and item.source in paragraphs:
-                problems += check_locator(item, where, paragraphs[item.source], part.doc)
+            if isinstance(item, Sourced) and item.source in texts:
+                problems += check_locator(item, where, texts[item.source], part.doc)
     return problems
 
 
@@ -279,24 +285,57 @@ def check_tags(item: Any, where: tuple, vocabulary: dict, doc: YamlDocument) -> 
     ]
 
 
-def check_locator(item: Sourced, where: tuple, paragraphs: list[str], doc: YamlDocument):
+def check_locator(item: Sourced, where: tuple, source: SourceText, doc: YamlDocument):
+    """The item's page and paragraph lie in its source, and a quote stands there."""
+    wrong = wrong_page(item, source)
+    if wrong:
+        return [doc.problem((*where, wrong[0]), wrong[1])]
+    paragraphs = source.on_page(item.page)
+    on_page = f" on page {item.page}" if source.paged else ""
     if item.paragraph > len(paragraphs):
-        return [
-            doc.problem(
-                (*where, "paragraph"),
-                f"paragraph {item.paragraph} is outside the source "
-                f"'{item.source}', which has {len(paragraphs)} paragraphs",
+        if source.paged:
+            message = (
+                f"paragraph {item.paragraph} is outside page {item.page} of the source "
+                f"'{item.source}', which has {len(paragraphs) or 'no'} paragraph"
+                f"{'' if len(paragraphs) == 1 else 's'} on that page"
             )
-        ]
+        else:
+            message = (
+                f"paragraph {item.paragraph} is outside the source "
+                f"'{item.source}', which has {len(paragraphs)} paragraphs"
+            )
+        return [doc.problem((*where, "paragraph"), message)]
     text = getattr(item, "text", None)
     if where[0] == "quotes" and text is not None:
-        paragraph = normalise_space(paragraphs[item.paragraph - 1])
-        if normalise_space(text) not in paragraph:
+        if not occurs(text, paragraphs[item.paragraph - 1]):
             return [
                 doc.problem(
                     (*where, "text"),
                     f"quote '{item.id}' does not occur word for word in paragraph "
-                    f"{item.paragraph} of '{item.source}'; copy it exactly from the source",
+                    f"{item.paragraph}{on_page} of '{item.source}'; copy it exactly from the "
+                    "source",
                 )
             ]
     return []
+
+
+def wrong_page(item: Sourced, source: SourceText) -> tuple[str, str] | None:
+    """(field, message) when the item's page does not fit its source: a PDF's items need
+    one in range; other sources have no pages."""
+    pages = len(source.pages)
+    if source.paged and item.page is None:
+        return "paragraph", (
+            f"the source '{item.source}' is a PDF: give page: (1 to {pages}) as well as "
+            "paragraph:, counted on that page"
+        )
+    if not source.paged and item.page is not None:
+        return "page", (
+            f"the source '{item.source}' has no pages (only PDF sources do); remove page: "
+            "and count paragraphs through the whole text"
+        )
+    if source.paged and item.page > pages:
+        return "page", (
+            f"page {item.page} is outside the source '{item.source}', which has {pages} "
+            f"page{'' if pages == 1 else 's'}"
+        )
+    return None

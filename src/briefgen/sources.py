@@ -12,11 +12,20 @@ reader counts. By the file's kind:
 - ``.html``/``.htm`` (a page saved from the web): each innermost block element
   (paragraph, heading, list item, caption, cell…) with its visible text; script,
   style and the page's head are not text a reader sees.
+- ``.pdf``: paragraphs are counted on each page (locators give ``page`` and
+  ``paragraph``), by the rule in :mod:`briefgen.pdfsource`.
+
+A quote stands in a paragraph when its words are there, white space aside; a
+soft hyphen (U+00AD, which is what a hyphen at the end of a PDF's line
+becomes) matches a hyphen or nothing, since a reader cannot tell which the
+line break hides (:func:`occurs`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 HEADER_END = "\n---\n"
@@ -38,12 +47,53 @@ def split_paragraphs(text: str) -> list[str]:
     return split_blocks(body if found else text)
 
 
-SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+PAGED_SUFFIXES = (".pdf",)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's numbered paragraphs: on each page for a paged source (a PDF), else on
+    one page that locators do not name."""
+
+    pages: tuple[tuple[str, ...], ...]
+    paged: bool = False
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Every paragraph, page after page."""
+        return [paragraph for page in self.pages for paragraph in page]
+
+    def places(self) -> Iterator[tuple[int | None, int, str]]:
+        """(page or None, paragraph number on it, its text), in order."""
+        for page_number, page in enumerate(self.pages, start=1):
+            for number, paragraph in enumerate(page, start=1):
+                yield (page_number if self.paged else None), number, paragraph
+
+    def on_page(self, page: int | None) -> tuple[str, ...]:
+        """The paragraphs a locator counts: those of ``page`` (1-based) when paged."""
+        if not self.paged:
+            return self.pages[0] if self.pages else ()
+        return self.pages[page - 1] if page is not None and 1 <= page <= len(self.pages) else ()
+
+
+def read_source(path: Path) -> SourceText:
+    """A source file's numbered paragraphs, by its kind. Raises OSError,
+    UnicodeDecodeError, or :class:`~briefgen.pdfsource.SourceUnreadable` (with why)."""
+    path = Path(path)
+    if path.suffix.lower() in PAGED_SUFFIXES:
+        from briefgen.pdfsource import pdf_pages
+
+        return SourceText(pdf_pages(path), paged=True)
+    return SourceText((tuple(read_paragraphs(path)),))
 
 
 def read_paragraphs(path: Path) -> list[str]:
-    """The numbered paragraphs of a source file (index 0 is paragraph 1), by its kind."""
+    """The numbered paragraphs of a text source file (index 0 is paragraph 1), by its
+    kind; every page's, one after another, for a PDF."""
     path = Path(path)
+    if path.suffix.lower() in PAGED_SUFFIXES:
+        return read_source(path).paragraphs
     text = path.read_text(encoding="utf-8")
     suffix = path.suffix.lower()
     if suffix == ".md":
@@ -129,3 +179,34 @@ def visible_text(element) -> str:
 def normalise_space(text: str) -> str:
     """Collapse runs of white space, the only difference a verbatim check forgives."""
     return WHITE_SPACE.sub(" ", text).strip()
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+def occurs(words: str, paragraph: str, fold: bool = False) -> bool:
+    """Whether ``words`` stand in ``paragraph``, white space aside (and case, with
+    ``fold``); a soft hyphen in the paragraph matches a hyphen or nothing."""
+    return where_in(words, paragraph, fold) is not None
+
+
+def where_in(words: str, paragraph: str, fold: bool = False) -> tuple[int, int] | None:
+    """Where ``words`` stand in the white-space-normalised ``paragraph``, as the span
+    (start, end) there; None if they do not."""
+    words, paragraph = normalise_space(words), normalise_space(paragraph)
+    if fold:
+        words, paragraph = words.casefold(), paragraph.casefold()
+    if SOFT_HYPHEN not in paragraph:  # the usual case, and the fast one
+        start = paragraph.find(words)
+        return None if start < 0 else (start, start + len(words))
+    pattern = "".join(
+        f"[-{SOFT_HYPHEN}]" if letter == "-" else re.escape(letter) + f"{SOFT_HYPHEN}?"
+        for letter in words
+    )
+    found = re.search(pattern, paragraph)
+    return found.span() if found else None
+
+
+def shown(paragraph: str) -> str:
+    """A paragraph as a curator reads it in a listing: a soft hyphen shown as ``-``."""
+    return paragraph.replace(SOFT_HYPHEN, "-")

@@ -38,6 +38,7 @@ class Notes:
 
     entries: list[tuple[int, str]] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    links: dict[int, str] = field(default_factory=dict)  # note → its source's web address
 
     def refs(self, entries) -> list[int]:
         """The note numbers of several entries: each once, in order (``2, 3``, not ``32``)."""
@@ -48,6 +49,8 @@ class Notes:
         if text not in self.numbers:
             self.numbers[text] = len(self.numbers) + 1
             self.entries.append((self.numbers[text], text))
+            if entry.citation.url:
+                self.links[self.numbers[text]] = entry.citation.url
         return self.numbers[text]
 
 

@@ -154,9 +154,11 @@ class Withheld:
     """What a releasable edition leaves out (see briefgen.release), for the build's
     report and the manifest; templates do not see it."""
 
-    sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
+    # e.g. 'section 3 "Recommendation" (sections[2], kind: recommendation)'
+    sections: tuple[str, ...] = ()
     items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
-    words: tuple[str, ...] = ()  # the author's, resting on those: "sections[2].points[0]"
+    # the author's, resting on those: 'section 3 "Key points" (sections[2].points[0])'
+    words: tuple[str, ...] = ()
     other: tuple[str, ...] = ()  # "critical date", "decision block", "contact phone"…
     KEYS = ("sections", "items", "words", "other")
 

@@ -1,0 +1,56 @@
+"""Issue 17, what officials see on the page, read from the files a real build writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.build import build_briefs
+from briefgen.document import Chart, ChartEvent, FactEntry
+from briefgen.render.charts import WIDTH, chart_svg, wrapped
+from briefgen.render.textwidth import text_width
+from conftest import BRIEFS, citation
+
+BUILT = ["initiative-at-a-glance"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("desk-pages")
+    report = build_briefs([BRIEFS / f"{name}.yaml" for name in BUILT], out_dir=out)
+    return out, report
+
+
+def pdf_pages(path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+# --- the timeline -------------------------------------------------------------------------
+
+
+def test_timeline_labels_wrap_to_their_width_and_lose_no_word():
+    name = "A very long name of an event that would never fit on one line of the timeline " * 2
+    entry = FactEntry("e", "events", citation(1), "x")
+    chart = Chart("timeline", "T", "alt", events=(
+        ChartEvent("7 October 2025 (year inferred)", name.strip(), True, entry),
+        ChartEvent("date not given in the source", "Short", False, entry),
+    ))  # fmt: skip
+    svg = chart_svg(chart)
+    assert "…" not in svg
+    axis = int(re.search(r"<line x1='(\d+)'", svg).group(1))
+    lines = re.findall(r"<text x='(\d+)'[^>]*>([^<]*)</text>", svg)
+    name_lines = [text for x, text in lines if int(x) > axis and text != "Short"]
+    assert len(name_lines) >= 2 and " ".join(name_lines) == " ".join(name.split())
+    assert all(text_width(t, 11) <= WIDTH - axis for t in name_lines)
+    assert wrapped("", 100, 11) == [""]
+
+
+def test_the_examples_timeline_shows_each_event_name_whole(built):
+    out, _ = built
+    page = pdf_pages(out / "initiative-at-a-glance.pdf")[0]
+    for name in ("Global Initiative to Galvanize Political Commitment to IHL (conference)",
+                 "Call for action by the ICRC and the founding states of the Global Initiative"):
+        assert name in page  # fmt: skip
+    assert "…" not in page

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from pypdf import PdfReader
 
 from briefgen.build import build_briefs
 from briefgen.document import Chart, ChartEvent, FactEntry
+from briefgen.lastpage import FEWEST_LINES, last_page
 from briefgen.render.charts import WIDTH, chart_svg, wrapped
 from briefgen.render.textwidth import text_width
 from conftest import BRIEFS, citation
 
-BUILT = ["initiative-at-a-glance"]
+BUILT = ["initiative-at-a-glance", "defence-training-peacekeeping", "minister-hlm-2026-ru"]
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +56,41 @@ def test_the_examples_timeline_shows_each_event_name_whole(built):
                  "Call for action by the ICRC and the founding states of the Global Initiative"):
         assert name in page  # fmt: skip
     assert "…" not in page
+
+
+# --- the last page ------------------------------------------------------------------------
+
+
+def test_a_brief_a_few_lines_over_a_page_is_warned(built):
+    out, report = built
+    pdf = out / "initiative-at-a-glance.pdf"
+    found = last_page(pdf.read_bytes())
+    assert found.number == 2 and found.lines < FEWEST_LINES
+    assert found.first_line == "Contact officer"
+    # Poppler, another reader, sees the same: the contact and the sources, nothing else.
+    poppler = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "Contact officer" in poppler and "Sources" in poppler and "Key points" not in poppler
+    warnings = [str(w) for w in report.warnings]
+    assert [w for w in warnings if "over 1 page" in w] == [
+        f"{BRIEFS / 'initiative-at-a-glance.yaml'}:7:1: warning: brief 'initiative-at-a-glance' "
+        f"is {found.lines} lines over 1 page: page 2 holds only those lines, from 'Contact "
+        f"officer' on; shorten the brief by about {found.lines} lines to end on page 1"
+    ]
+
+
+def test_a_full_last_page_and_a_one_page_brief_are_not_warned(built):
+    out, report = built
+    assert last_page((out / "defence-training-peacekeeping.pdf").read_bytes()).lines > 20
+    assert last_page((out / "initiative-at-a-glance-releasable.pdf").read_bytes()) is None
+    assert not [w for w in report.warnings if "defence" in w.message or "-ru" in w.message]
+
+
+# --- keep together ------------------------------------------------------------------------
+
+
+def test_the_decision_block_is_not_split_across_pages(built):
+    out, _ = built
+    pages = pdf_pages(out / "minister-hlm-2026-ru.pdf")
+    (signed,) = [page for page in pages if "Подпись:" in page]
+    assert "Согласовано" in signed and "Решение" in signed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import docx
 import pytest
 from pypdf import PdfReader
 
@@ -27,6 +28,20 @@ def built(tmp_path_factory):
 
 def pdf_pages(path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+# --- the defence Source column -----------------------------------------------------------
+
+
+def test_the_defence_source_column_names_publisher_and_paragraph(built):
+    out, _ = built
+    page = pdf_pages(out / "defence-training-peacekeeping.pdf")[0]
+    assert re.search(r"Vassilenko cited Kazakhstan's contributions to UN peacekeeping "
+                     r"missions\. ?1 The Astana Times, para\. 6 ", page), page  # fmt: skip
+    word = docx.Document(str(out / "defence-training-peacekeeping.docx"))
+    facts = [t for t in word.tables if t.rows[0].cells[-1].text == "Source"][0]
+    assert facts.rows[1].cells[-1].text.strip() == "The Astana Times, para. 6"
+    assert 'w:endnoteReference' in facts.rows[1].cells[-1]._tc.xml  # the note, as Word's own
 
 
 # --- the timeline -------------------------------------------------------------------------

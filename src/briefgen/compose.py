@@ -163,7 +163,8 @@ CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
 
 
 def citation(item: Any, context: Context, original: str | None = None) -> doc.Citation:
-    """Source, title, date and paragraph; for a translated quote, its original wording."""
+    """Source, title, date and paragraph; for a translated quote, its original wording.
+    Its short form, for a table's Source column, names the publisher and paragraph."""
     labels = context.labels
     source = context.dataset.get(item.source)
     paragraph = labels["paragraph_n"].format(n=item.paragraph)
@@ -171,7 +172,8 @@ def citation(item: Any, context: Context, original: str | None = None) -> doc.Ci
     text = f"{source.publisher}, {quoted(source.title, context)}, {when}, {paragraph}"
     if original is not None:
         text += f". {labels['original_wording']}: {quoted(original, context)}"
-    return doc.Citation(text)
+    short = f"{source.publisher}, {labels['para_n'].format(n=item.paragraph)}"
+    return doc.Citation(text, short)
 
 
 def quoted(text: str, context: Context) -> str:

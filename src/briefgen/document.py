@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Citation:
     text: str  # e.g. 'The Astana Times, "Kazakhstan Pushes…", paragraph 12'
+    # What a table's Source column prints beside the note number: "The Astana Times, para. 12"
+    short: str = ""
 
 
 @dataclass(frozen=True)

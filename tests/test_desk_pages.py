@@ -1,22 +1,35 @@
-"""Issue 17, what officials see on the page, read from the files a real build writes."""
+"""Issue 17, what officials see on the page: workstreams with a line of context, a
+readable Source column, timeline labels not cut, no near-empty last page unwarned, a
+decision block kept whole. Read from the PDF and DOCX files a real build writes."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 
 import docx
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import build_briefs
+from briefgen.build import build_briefs, load_all
+from briefgen.compose import compose_brief
 from briefgen.document import Chart, ChartEvent, FactEntry
+from briefgen.errors import BriefgenError
 from briefgen.lastpage import FEWEST_LINES, last_page
+from briefgen.load_dataset import load_dataset
 from briefgen.render.charts import WIDTH, chart_svg, wrapped
 from briefgen.render.textwidth import text_width
+from briefgen.selection import select_sections
 from conftest import BRIEFS, citation
 
-BUILT = ["initiative-at-a-glance", "defence-training-peacekeeping", "minister-hlm-2026-ru"]
+BUILT = [
+    "defence-training-peacekeeping",
+    "red-crescent-outreach",
+    "delegation-national-committees",
+    "initiative-at-a-glance",
+    "minister-hlm-2026-ru",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +41,86 @@ def built(tmp_path_factory):
 
 def pdf_pages(path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def docx_paragraphs(path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def composed(name: str, dataset):
+    (loaded,) = load_all([BRIEFS / f"{name}.yaml"])
+    return compose_brief(loaded.spec, select_sections(loaded.spec, dataset), dataset)
+
+
+# --- workstreams ----------------------------------------------------------------------
+
+
+def test_each_workstream_context_is_a_fact_of_its_source(dataset):
+    for workstream in dataset.content.workstreams:
+        if workstream.context is None:
+            continue
+        fact = dataset.get(workstream.context)
+        assert dataset.kind_of[fact.id] == "facts", workstream.id
+        assert fact.source == workstream.source, workstream.id
+
+
+def test_an_unknown_context_fact_is_an_error_at_its_field(tmp_path):
+    text = (BRIEFS.parent / "src/briefgen/data/ihl-global-initiative.yaml").read_text("utf-8")
+    text = text.replace("context: quintin-spiral-or-correct-course", "context: quintin-spiral")
+    (tmp_path / "data.yaml").write_text(text, "utf-8")
+    shutil.copytree(BRIEFS.parent / "src/briefgen/data/sources", tmp_path / "sources")
+    with pytest.raises(BriefgenError) as excinfo:
+        load_dataset(tmp_path / "data.yaml")
+    assert [p.message for p in excinfo.value.problems] == [
+        "workstreams[0].context: unknown fact 'quintin-spiral'; did you mean "
+        "'quintin-spiral-or-correct-course'?"
+    ]
+
+
+def test_a_workstream_is_printed_with_its_fact_and_that_fact_s_endnote(built):
+    out, _ = built
+    text = pdf_pages(out / "defence-training-peacekeeping.pdf")
+    whole = " ".join(text)
+    found = re.search(r"Prevention of violations ?(\d+) – Quintin said the choice is between "
+                      r"continuing a spiral of mounting violations.*? in war\. ?(\d+)", whole)
+    assert found, whole
+    # The notes in order: pypdf reads their numbers apart from their text.
+    notes = re.findall(r"paragraph (\d+)", text[-1].split("SOURCES")[1])
+    assert notes[int(found.group(1)) - 1] == "35"  # the name: where the article lists it
+    assert notes[int(found.group(2)) - 1] == "32"  # the context: where Quintin says it
+    words = docx_paragraphs(out / "defence-training-peacekeeping.docx")
+    assert any(p.startswith("Prevention of violations") and " – Quintin said the choice" in p
+               for p in words)  # fmt: skip
+
+
+def test_workstreams_among_other_points_are_introduced_as_such(built):
+    out, _ = built
+    for suffix, read in (("pdf", lambda p: "\n".join(pdf_pages(p))),
+                         ("docx", lambda p: "\n".join(docx_paragraphs(p)))):  # fmt: skip
+        text = read(out / f"delegation-national-committees.{suffix}")
+        lead = text.index("The initiative's workstreams:")
+        assert text.index("Strengthening national IHL committees", lead) > lead, suffix
+        assert "The article reports that the initiative encourages states to invest" in text[lead:]
+
+
+def test_a_context_line_is_left_out_where_its_section_shows_the_fact(dataset):
+    brief = composed("red-crescent-outreach", dataset)
+    (section,) = [s for s in brief.sections if s.workstreams]
+    assert "milosevic-hospitals-attacked" in {fact.id for fact in section.facts}
+    assert [(w.id, w.context) for w in section.workstreams] == [("medical-facilities", None)]
+    # ... and printed where it is news: the defence brief's section of workstreams
+    brief = composed("defence-training-peacekeeping", dataset)
+    (section,) = [s for s in brief.sections if s.workstreams]
+    assert [w.context is not None for w in section.workstreams] == [True, True, False]
+
+
+def test_a_brief_in_another_language_prints_no_english_context(dataset):
+    (loaded,) = load_all([BRIEFS / "defence-training-peacekeeping.yaml"])
+    spec = loaded.spec.model_copy(update={"language": "ru"})
+    brief = compose_brief(spec, select_sections(spec, dataset), dataset)
+    (section,) = [s for s in brief.sections if s.workstreams]
+    assert [w.name for w in section.workstreams][0] == "Предотвращение нарушений"
+    assert all(w.context is None for w in section.workstreams)  # its facts have no ru
 
 
 # --- the defence Source column -----------------------------------------------------------

@@ -54,6 +54,8 @@ class NamedEntry(Entry):
 
     name: str
     note: str | None = None
+    # A workstream's line of context from the dataset, citing its own paragraph.
+    context: OwnWords | None = None
 
 
 @dataclass(frozen=True)

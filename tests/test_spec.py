@@ -204,9 +204,8 @@ def test_criterion_not_offered_for_a_kind(write_yaml, minimal_spec, dataset):
 def test_empty_section(write_yaml, minimal_spec, dataset):
     path = write_yaml(minimal_spec + "      - heading: Nothing here\n")
     assert problems_of(path, dataset) == [
-        f"{path}:15:5: error: section 2 \"Nothing here\" (sections[1]): section has nothing to "
-        "show; give it text, points, "
-        "select, questions or charts"
+        f"{path}:15:5: error: section 2 \"Nothing here\" (sections[1]): nothing to show; give "
+        "it text, points, select, questions or charts"
     ]
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import docx
 import pytest
 from pypdf import PdfReader
 
 from briefgen.build import build_briefs, load_all
-from briefgen.compose import compose_brief
+from briefgen.compose import Context, compose_brief
 from briefgen.document import Chart, ChartEvent, FactEntry
 from briefgen.errors import BriefgenError
 from briefgen.lastpage import FEWEST_LINES, last_page
@@ -155,6 +156,32 @@ def test_timeline_labels_wrap_to_their_width_and_lose_no_word():
     assert len(name_lines) >= 2 and " ".join(name_lines) == " ".join(name.split())
     assert all(text_width(t, 11) <= WIDTH - axis for t in name_lines)
     assert wrapped("", 100, 11) == [""]
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed")
+def test_timeline_labels_fit_the_drawing_in_the_fallback_font_too(dataset):
+    """The DOCX's picture of a chart is drawn with the system's fonts: where Noto Sans is
+    missing, DejaVu Sans (wider) sets the labels, and they must still fit the drawing."""
+    from fontTools.ttLib import TTFont
+
+    from briefgen.compose import timeline
+
+    font = TTFont(DEJAVU, lazy=True)
+    advances, cmap = font["hmtx"].metrics, font.getBestCmap()
+
+    def dejavu(text: str) -> float:
+        return sum(advances[cmap[ord(ch)]][0] for ch in text) / font["head"].unitsPerEm * 11
+
+    for language in ("en", "ru", "kk"):
+        chart = timeline(Context(dataset, "full", language))
+        for x, anchor, text in re.findall(
+            r"<text x='(\d+)'[^>]*?(text-anchor='end')?[^>]*>([^<]*)</text>", chart_svg(chart)
+        ):
+            left = int(x) - dejavu(text) if anchor else int(x)
+            assert 0 <= left and left + dejavu(text) <= WIDTH, (language, text)
 
 
 def test_the_examples_timeline_shows_each_event_name_whole(built):

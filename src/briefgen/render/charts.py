@@ -9,6 +9,7 @@ DOCX writer can turn the very same picture into a PNG.
 from __future__ import annotations
 
 import base64
+from math import ceil
 from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.document import Chart
@@ -50,11 +51,11 @@ def draw_timeline(chart: Chart) -> tuple[str, int]:
     """Events along a line, dates to its left and names to its right; an undated event
     stands apart, marked as undated. The axis stands just right of the widest date, and a
     label longer than its side of the axis wraps onto more lines: nothing is cut."""
-    widest = max((text_width(e.when, TEXT_SIZE, not e.dated) for e in chart.events), default=0)
-    axis = round(min(widest + GAP + 8, WIDTH * LONGEST_DATE_SHARE))
+    widest = max((text_width(event.when, TEXT_SIZE) for event in chart.events), default=0)
+    axis = ceil(min(widest + GAP + 8, WIDTH * LONGEST_DATE_SHARE))
     rows = [
         (
-            wrapped(event.when, axis - GAP - 8, TEXT_SIZE, italic=not event.dated),
+            wrapped(event.when, axis - GAP - 8, TEXT_SIZE),
             wrapped(event.name, WIDTH - axis - GAP - 4, TEXT_SIZE),
         )
         for event in chart.events
@@ -85,12 +86,12 @@ def text_lines(lines: list[str], x: int, y: int, attributes: str) -> str:
     )
 
 
-def wrapped(text: str, width: float, size: float, italic: bool = False) -> list[str]:
+def wrapped(text: str, width: float, size: float) -> list[str]:
     """``text`` in lines no wider than ``width`` px, broken between words (a single word
     wider than that keeps a line of its own, and may run over: it is never cut)."""
     lines: list[str] = []
     for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size, italic) <= width:
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)

@@ -2,9 +2,13 @@
 (an SVG ``<text>`` never wraps).
 
 Measured with the advance widths of the house font briefgen ships (Noto Sans, the
-"Brief Sans" of base/style.css), read once. Where that font cannot be read, an
-average width per character stands in: wider than most text, so a label wraps a
-little early rather than running over.
+"Brief Sans" of base/style.css), read once, with room to spare: the DOCX's picture
+of a chart is drawn by cairosvg with the system's fonts, and where Noto Sans is not
+installed the usual fallback, DejaVu Sans, sets the same text up to 10% wider (and
+its oblique as wide as its upright, where Noto's italic is narrower: italic text is
+measured upright). Where the house font cannot be read, an average width per
+character stands in. Either way a label wraps a little early rather than running
+over the edge.
 """
 
 from __future__ import annotations
@@ -12,28 +16,30 @@ from __future__ import annotations
 from functools import lru_cache
 
 AVERAGE_EM = 0.6  # of the font size, per character: Noto Sans averages about 0.55
+HOUSE_FONT = "NotoSans-Regular.ttf"
+ROOM = 1.1  # for a fallback font wider than Noto Sans (DejaVu Sans: 7-10% wider)
 
 
-def text_width(text: str, size: float, italic: bool = False) -> float:
-    """The width in px of ``text`` set at ``size`` px."""
-    metrics = advance_widths(italic)
+def text_width(text: str, size: float) -> float:
+    """The width in px that ``text`` set at ``size`` px may take, upright or italic, in the
+    house font or the usual fallback."""
+    metrics = advance_widths()
     if metrics is None:
-        return len(text) * size * AVERAGE_EM
+        return len(text) * size * AVERAGE_EM * ROOM
     widths, fallback = metrics
-    return sum(widths.get(ord(ch), fallback) for ch in text) * size
+    return sum(widths.get(ord(ch), fallback) for ch in text) * size * ROOM
 
 
-@lru_cache(maxsize=2)
-def advance_widths(italic: bool) -> tuple[dict[int, float], float] | None:
+@lru_cache(maxsize=1)
+def advance_widths() -> tuple[dict[int, float], float] | None:
     """Each character's advance as a share of the em, and the widest one (for a character
     the font lacks), or None if the shipped font cannot be read."""
     from briefgen.workspace import builtin_templates_dir
 
-    name = "NotoSans-Italic.ttf" if italic else "NotoSans-Regular.ttf"
     try:
         from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
 
-        font = TTFont(builtin_templates_dir() / "base" / "fonts" / name, lazy=True)
+        font = TTFont(builtin_templates_dir() / "base" / "fonts" / HOUSE_FONT, lazy=True)
         per_em = font["head"].unitsPerEm
         advances = font["hmtx"].metrics
         widths = {

@@ -32,4 +32,6 @@ def test_empty_selection_warns_in_validate_too(write_yaml, minimal_spec):
     )
     (warning,) = check_briefs([path]).warnings
     assert warning.severity == "warning"
-    assert "sections[1].select.facts: selects no facts" in warning.message
+    assert 'section 2 "Nothing matches" (sections[1].select.facts): selects no facts' in (
+        warning.message
+    )

@@ -138,8 +138,8 @@ def test_warnings_for_empty_selection_and_page_budget(write_yaml, minimal_spec, 
     result = run("build", str(path), "--out", str(tmp_path / "out"), "-f", "pdf")
     assert result.returncode == 0, result.stderr
     assert (
-        f"{path}:19:7: warning: sections[1].select.quotes: selects no quotes; check its "
-        "criteria (briefgen data list quotes)" in result.stderr
+        f"{path}:19:7: warning: section 2 \"Nobody\" (sections[1].select.quotes): "
+        "selects no quotes; check its criteria (briefgen data list quotes)" in result.stderr
     )
     assert f"{path}:7:1: warning: page_budget: brief 'test-brief' has " in result.stderr
     assert "pages, over its page budget of 1" in result.stderr

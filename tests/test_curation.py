@@ -158,7 +158,8 @@ def test_an_event_the_source_called_future_is_flagged_once_its_time_has_passed(
     later = write_yaml(minimal_spec.replace("date: 2026-03-02", "date: 2027-02-01") + AGE, "b.yaml")
     (warning,) = check_briefs([later]).warnings
     assert warning.message == (
-        "sections[1].select.facts: shows 'high-level-meeting-announced', about "
+        'section 2 "The meeting" (sections[1].select.facts): '
+        "shows 'high-level-meeting-announced', about "
         "'high-level-meeting-2026' (2026), which its source (2025-10) describes as to come; by "
         "2027-02-01 it has happened or not: check before repeating it"
     )
@@ -180,9 +181,11 @@ def test_an_audience_can_limit_the_age_of_sources(tmp_path, minimal_spec):
     spec.write_text("\n".join(line[4:] for line in text.strip("\n").splitlines()), "utf-8")
     messages = [w.message for w in check_briefs([spec]).warnings]
     assert messages == [
-        "sections[1].select.facts: shows 'high-level-meeting-announced', from a source of "
+        'section 2 "The meeting" (sections[1].select.facts): '
+        "shows 'high-level-meeting-announced', from a source of "
         "2025-10, older than the audience's limit of 3 months at 2026-03-02; check it still "
         "holds",
-        "sections[1].select.facts: shows 'conference-held-in-astana', from a source of 2025-10, "
-        "older than the audience's limit of 3 months at 2026-03-02; check it still holds",
+        'section 2 "The meeting" (sections[1].select.facts): shows '
+        "'conference-held-in-astana', from a source of 2025-10, older than the audience's "
+        "limit of 3 months at 2026-03-02; check it still holds",
     ]

@@ -149,7 +149,8 @@ def test_a_brief_showing_a_fact_with_time_words_is_warned(tmp_path, dataset_copy
 
     (warning,) = check_briefs([path], dataset_copy).warnings
     assert str(warning) == (
-        f"{path}:17:7: warning: sections[1].select.facts: shows 'ninety-states-joined', which "
+        f"{path}:17:7: warning: section 2 \"F\" (sections[1].select.facts): "
+        "shows 'ninety-states-joined', which "
         "says 'next year': a time word that reads wrong in a brief dated 2026-03-02; fix the "
         "fact (briefgen data check lists such facts)"
     )

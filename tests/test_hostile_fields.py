@@ -86,6 +86,7 @@ BASE_DATASET = {
          **ITEM}
     ],
     "workstreams": [{"id": "stream", "name": "A workstream", "leads": "A land",
+                     "context": "a-fact",
                      "translations": {"ru": {"name": "Направление", **BY}}, **ITEM}],
     "figures": [
         {"id": "founding-states", "label": "Founding states", "value": 1, "unit": "states",
@@ -298,7 +299,8 @@ def accepted(places: list[tuple], check) -> list[tuple]:
             check(place)
         except BriefgenError as exc:  # refused: at that very field, and for it
             where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in place)
-            assert any(p.message.startswith(where.lstrip(".") + ":") for p in exc.problems), (
+            at = (where.lstrip(".") + ":", f"({where.lstrip('.')}):")  # a section's: named first
+            assert any(p.message.startswith(at[0]) or at[1] in p.message for p in exc.problems), (
                 where,
                 exc.problems,
             )
@@ -381,7 +383,7 @@ def test_only_ids_dates_and_files_refuse_hostile_text(hostile_workspace):
         assert last in {
             "id", "source", "date", "file", "speaker", "organisation", "organisations",
             "state", "states", "people", "workstreams", "event", "derived_from", "ids",
-            "cite", "tags", "audience", "marking",
+            "cite", "tags", "audience", "marking", "context",
             "url",  # a source's web address: only http(s), since briefs link to it
         }, path  # fmt: skip
 

@@ -164,7 +164,8 @@ def test_an_item_without_a_translation_is_printed_as_curated_with_a_warning(
     path = write_yaml(spec)
     report = build_briefs([path], out_dir=tmp_path / "out")
     assert [str(w) for w in report.warnings] == [
-        f"{path}:18:7: warning: sections[1].select.facts: 'online-ihl-courses' has no "
+        f"{path}:18:7: warning: section 2 \"Курсы\" (sections[1].select.facts): "
+        "'online-ihl-courses' has no "
         "translation into ru, so it would print in its original language (en); add one under "
         "its translations: (briefgen data check --missing lists what is missing)"
     ]

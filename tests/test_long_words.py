@@ -58,7 +58,8 @@ def test_the_build_warns_naming_the_field_and_line(built):
     _, result = built
     assert "Traceback" not in result.stderr
     assert (
-        "briefs/brief.yaml:14:5: warning: sections[0].text: a word of 100000 characters "
+        "briefs/brief.yaml:14:5: warning: section 1 \"Purpose\" (sections[0].text): a word of "
+        "100000 characters "
         "('qqqqqqqqqqqqqqqqqqqq…') is longer than a line; it is broken wherever a line ends"
     ) in result.stderr
 

@@ -93,7 +93,9 @@ def test_an_empty_list_whose_items_failed_is_reported_by_its_items(tmp_path, min
     text = minimal_spec.split("    sections:")[0] + "    sections:\n      - kind: purpose\n"
     doc = parse_yaml(textwrap.dedent(text), tmp_path / "b.yaml", max_depth=16)
     _, problems = validate_document(Spec, doc)
-    assert [p.message for p in problems] == ["sections[0].heading: missing required key 'heading'"]
+    assert [p.message for p in problems] == [
+        "section 1 (sections[0].heading): missing required key 'heading'"
+    ]
 
 
 def test_a_message_quoting_a_huge_input_stays_short():

@@ -145,7 +145,7 @@ def test_marking_below_an_included_item_is_an_error(
         build_briefs([path], out_dir=tmp_path / "o", dataset_path=restricted_dataset)
     (problem,) = excinfo.value.problems
     assert str(problem) == (
-        f"{path}:17:7: error: sections[1].select.facts: includes "
+        f"{path}:17:7: error: section 2 \"History\" (sections[1].select.facts): includes "
         "'red-crescent-88-year-history', marked OFFICIAL-SENSITIVE, above the brief's OFFICIAL; "
         "raise the brief's marking or leave it out"
     )

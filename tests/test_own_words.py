@@ -59,7 +59,8 @@ def test_an_unknown_cited_id_is_located(write_yaml, minimal_spec):
         check_briefs([path])
     (problem,) = excinfo.value.problems
     assert str(problem).startswith(
-        f"{path}:24:16: error: sections[1].points[0].cite[0]: unknown id 'ninety-states'; "
+        f"{path}:24:16: error: section 2 \"Key points\" (sections[1].points[0].cite[0]): "
+        "unknown id 'ninety-states'; "
         "did you mean 'ninety-states-joined'?"
     )
 
@@ -71,7 +72,8 @@ def test_a_point_yaml_read_as_a_mapping_says_to_quote_it(write_yaml, minimal_spe
         check_briefs([path])
     (problem,) = excinfo.value.problems
     assert str(problem) == (
-        f"{path}:17:9: error: sections[1].points[0]: this line has ': ' after 'Note', so "
+        f"{path}:17:9: error: section 2 \"Note\" (sections[1].points[0]): this line has ': ' "
+        "after 'Note', so "
         "YAML read it as a key and a value; put the whole line in quotes, e.g. "
         '- "Note: ..." (or give text: and cite:)'
     )
@@ -96,10 +98,12 @@ def test_numbers_that_cite_nothing_are_flagged_under_strict(write_yaml, minimal_
     with pytest.raises(BriefgenError) as excinfo:
         build_briefs([path], out_dir=tmp_path / "out", options=BuildOptions(strict=True))
     assert [str(p) for p in excinfo.value.problems] == [
-        f"{path}:18:9: error: sections[1].points[0]: '27' is a number in your own words that "
+        f"{path}:18:9: error: section 2 \"Numbers\" (sections[1].points[0]): '27' is a number in "
+        "your own words that "
         "cites nothing; give it cite: [ids] (see briefgen data list facts), or leave the number "
         "out",
-        f"{path}:24:9: error: sections[1].questions[0].answer: '156' is a number in your own "
+        f"{path}:24:9: error: section 2 \"Numbers\" (sections[1].questions[0].answer): '156' is a "
+        "number in your own "
         "words that cites nothing; give it cite: [ids] (see briefgen data list facts), or leave "
         "the number out",
     ]  # the year and the cited point are not flagged
@@ -132,8 +136,10 @@ def test_what_own_words_cite_counts_for_markings_and_release(
     path = write_yaml(minimal_spec + CITED)
     with pytest.raises(BriefgenError) as excinfo:
         build_briefs([path], out_dir=tmp_path / "a", dataset_path=restricted)
-    assert "sections[1].points[1].cite[0]: includes 'workstreams-led-by-27-plus-states', " \
-        "marked SECRET, above the brief's OFFICIAL" in str(excinfo.value)  # fmt: skip
+    assert (
+        'section 2 "Key points" (sections[1].points[1].cite[0]): includes '
+        "'workstreams-led-by-27-plus-states', marked SECRET, above the brief's OFFICIAL"
+    ) in str(excinfo.value)
     spec = (minimal_spec + CITED).replace("marking: OFFICIAL", "marking: SECRET")
     # Its own words may be released: marked OFFICIAL, section by section.
     spec = spec.replace("kind: purpose\n", "kind: purpose\n        marking: OFFICIAL\n")

@@ -102,11 +102,11 @@ def test_the_build_and_manifest_say_what_was_withheld(examples, tmp_path):
     withheld = manifest["minister-hlm-2026-releasable"]["withheld"]
     assert withheld == {
         "sections": [
-            "sections[0] Purpose (purpose)",
-            "sections[1] Recommendation (recommendation)",
-            "sections[3] Handling (other)",
-            "sections[5] Points to make (key-messages)",
-            "sections[7] Defensive Q&A (q-and-a)",
+            'section 1 "Purpose" (sections[0], releasable: false)',
+            'section 2 "Recommendation" (sections[1], kind: recommendation)',
+            'section 4 "Handling" (sections[3], releasable: false)',
+            'section 6 "Points to make" (sections[5], kind: key-messages)',
+            'section 8 "Defensive Q&A" (sections[7], kind: q-and-a)',
         ],
         "items": [],
         "words": [],
@@ -116,10 +116,12 @@ def test_the_build_and_manifest_say_what_was_withheld(examples, tmp_path):
     releasable = [spec.stem + RELEASABLE_SUFFIX for spec in EXAMPLE_SPECS]
     assert sorted(note.split(":")[0] for note in report.notes) == sorted(releasable)
     assert (
-        "minister-hlm-2026-releasable: marked OFFICIAL; withheld sections[0] Purpose (purpose), "
-        "sections[1] Recommendation (recommendation), sections[3] Handling (other), sections[5] "
-        "Points to make (key-messages), sections[7] Defensive Q&A (q-and-a); critical date, "
-        "decision block, contact phone, contact email"
+        'minister-hlm-2026-releasable: marked OFFICIAL; withheld section 1 "Purpose" '
+        '(sections[0], releasable: false), section 2 "Recommendation" (sections[1], kind: '
+        'recommendation), section 4 "Handling" (sections[3], releasable: false), section 6 '
+        '"Points to make" (sections[5], kind: key-messages), section 8 "Defensive Q&A" '
+        "(sections[7], kind: q-and-a); critical date, decision block, contact phone, contact "
+        "email"
     ) in report.notes
     # A build that finds them up to date says it again, from the manifest.
     again = build_briefs(EXAMPLE_SPECS, out_dir=out, options=BuildOptions(edition="both"))
@@ -166,7 +168,8 @@ def test_an_item_above_what_may_be_released_is_an_error_naming_it(
         build_briefs([path], out_dir=tmp_path / "out", dataset_path=dataset)
     (problem,) = excinfo.value.problems
     assert str(problem) == (
-        f"{path}:20:7: error: sections[1].select.facts: the releasable edition would show "
+        f"{path}:20:7: error: section 2 \"History\" (sections[1].select.facts): the releasable "
+        "edition would show "
         "'red-crescent-88-year-history', marked OFFICIAL-SENSITIVE, above OFFICIAL, the highest "
         "level the default scheme releases; mark it 'releasable: false' in the dataset, or its "
         "section 'releasable: false' in the spec"
@@ -180,8 +183,9 @@ def test_an_item_above_what_may_be_released_is_an_error_naming_it(
     assert entry["withheld"]["items"] == ["red-crescent-88-year-history"]
     assert entry["marking"] == "OFFICIAL"
     assert report.notes == [
-        "test-brief-releasable: marked OFFICIAL; withheld sections[2] Recommendation "
-        "(recommendation); items red-crescent-88-year-history; decision block, contact phone"
+        'test-brief-releasable: marked OFFICIAL; withheld section 3 "Recommendation" '
+        "(sections[2], kind: recommendation); items red-crescent-88-year-history; decision "
+        "block, contact phone"
     ]
 
 
@@ -216,7 +220,8 @@ def test_an_advice_section_goes_in_only_when_the_spec_says_so_and_never_its_deci
     full = " ".join(pdf_pages(out / "test-brief.pdf"))
     assert CATALOGUES["en"]["agreed"] in full and "+7 000" in full
     assert report.notes == [
-        "test-brief-releasable: marked OFFICIAL; withheld sections[1] History (background); "
+        'test-brief-releasable: marked OFFICIAL; withheld section 2 "History" (sections[1], '
+        "releasable: false); "
         "decision block, contact phone"
     ]
 

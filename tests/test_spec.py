@@ -61,8 +61,10 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
     path = write_yaml(spec)
     assert problems_of(path, dataset) == [
         f"{path}:7:1: error: page_budget: expected a whole number, got 'two'",
-        f"{path}:18:5: error: sections[1].txt: unknown key 'txt'; did you mean 'text'?",
-        f"{path}:21:15: error: sections[1].select.quotes.ids[0]: unknown quote id "
+        f"{path}:18:5: error: section 2 \"Quotes\" (sections[1].txt): unknown key 'txt'; did "
+        "you mean 'text'?",
+        f"{path}:21:15: error: section 2 \"Quotes\" (sections[1].select.quotes.ids[0]): "
+        "unknown quote id "
         "'milosevic-ihl-not-optionl'; did you mean 'milosevic-ihl-not-optional'? "
         "(see: briefgen data list quotes)",
     ]
@@ -128,7 +130,8 @@ def test_typo_unknown_id_and_wrong_type_in_one_run(write_yaml, minimal_spec, dat
         (
             "text: To test.",
             "points: To test.",
-            "14:5: error: sections[0].points: expected a list (lines starting with '- '), got "
+            "14:5: error: section 1 \"Purpose\" (sections[0].points): expected a list (lines "
+            "starting with '- '), got "
             "'To test.'",
         ),
     ],
@@ -171,11 +174,14 @@ def test_unknown_tag_speaker_and_wrong_kind(write_yaml, minimal_spec, dataset):
 """
     )
     assert problems_of(path, dataset) == [
-        f"{path}:18:22: error: sections[1].select.facts.tags[0]: unknown tag 'cyberr'; "
+        f"{path}:18:22: error: section 2 \"Mixed\" (sections[1].select.facts.tags[0]): unknown "
+        "tag 'cyberr'; "
         "did you mean 'cyber'?",
-        f"{path}:18:37: error: sections[1].select.facts.ids[0]: 'milosevic-ihl-not-optional' "
+        f"{path}:18:37: error: section 2 \"Mixed\" (sections[1].select.facts.ids[0]): "
+        "'milosevic-ihl-not-optional' "
         "is one of the quotes, not one of the facts",
-        f"{path}:19:27: error: sections[1].select.quotes.speakers[0]: unknown person id "
+        f"{path}:19:27: error: section 2 \"Mixed\" (sections[1].select.quotes.speakers[0]): "
+        "unknown person id "
         "'milosevic'; did you mean 'biljana-milosevic'? (see: briefgen data list people)",
     ]
 
@@ -190,15 +196,16 @@ def test_criterion_not_offered_for_a_kind(write_yaml, minimal_spec, dataset):
 """
     )
     assert problems_of(path, dataset) == [
-        f"{path}:18:16: error: sections[1].select.people.speakers: unknown key 'speakers'"
+        f"{path}:18:16: error: section 2 \"People\" (sections[1].select.people.speakers): "
+        "unknown key 'speakers'"
     ]
 
 
 def test_empty_section(write_yaml, minimal_spec, dataset):
     path = write_yaml(minimal_spec + "      - heading: Nothing here\n")
     assert problems_of(path, dataset) == [
-        f"{path}:15:5: error: sections[1]: section has nothing to show; give it text, points, "
-        "select, questions or charts"
+        f"{path}:15:5: error: section 2 \"Nothing here\" (sections[1]): nothing to show; give "
+        "it text, points, select, questions or charts"
     ]
 
 
@@ -276,7 +283,7 @@ def test_an_empty_section_list_is_reported(write_yaml, minimal_spec, dataset):
 def test_a_broken_section_is_reported_not_the_list_as_too_short(write_yaml, minimal_spec, dataset):
     text = minimal_spec[: minimal_spec.index("    sections:")] + "    sections:\n      - kind: x\n"
     found = spec_problems(write_yaml, text, dataset)
-    assert found[0] == "sections[0].heading: missing required key 'heading'"
+    assert found[0] == "section 1 (sections[0].heading): missing required key 'heading'"
     assert not any(message.startswith("sections:") for message in found)
 
 
@@ -348,7 +355,8 @@ def test_only_an_id_pattern_gets_the_advice_for_ids():
         (
             "        text: To test.",
             "        text: To test.\n        select: {facts: {tgas: [cyber]}}",
-            "sections[0].select.facts.tgas: unknown key 'tgas'; did you mean 'tags'?",
+            'section 1 "Purpose" (sections[0].select.facts.tgas): unknown key \'tgas\'; '
+            "did you mean 'tags'?",
         ),
         (
             "date: 2026-03-02",

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.yamlsource import format_key_path, parse_yaml, read_yaml
+from briefgen.places import format_key_path
+from briefgen.yamlsource import parse_yaml, read_yaml
 
 
 def parse(text: str, max_depth: int = 16):
@@ -119,8 +120,17 @@ def test_escaped_control_character_is_refused_with_key_path():
     with pytest.raises(BriefgenError) as excinfo:
         parse('sections:\n  - heading: "bad\\x07bell"\n')
     assert messages(excinfo) == [
-        "t.yaml:2:5: error: sections[0].heading: character U+0007 is not allowed "
-        "(XML cannot hold it); remove it"
+        't.yaml:2:5: error: section 1 "bad\\x07bell" (sections[0].heading): character U+0007 '
+        "is not allowed (XML cannot hold it); remove it"
+    ]
+
+
+def test_a_section_is_named_by_its_heading_even_when_the_heading_comes_later():
+    with pytest.raises(BriefgenError) as excinfo:
+        parse('sections:\n  - heading: Purpose\n  - text: "a\\u202eb"\n    heading: Background\n')
+    assert messages(excinfo) == [
+        't.yaml:3:5: error: section 2 "Background" (sections[1].text): character U+202E is a '
+        "bidirectional control, not allowed (it reorders text on screen); remove it"
     ]
 
 

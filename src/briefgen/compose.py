@@ -13,7 +13,7 @@ marking worked out there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from briefgen import document as doc
@@ -56,7 +56,7 @@ def compose_brief(
     edition = "full" if release is None else "releasable"
     context = Context(dataset, edition, spec.language)
     sections = tuple(
-        compose_section(section, picked, context)
+        unrepeated_context(compose_section(section, picked, context))
         for index, (section, picked) in enumerate(zip(spec.sections, selections, strict=True))
         if release is None or release.kept[index]
     )
@@ -105,6 +105,17 @@ def compose_section(section: Any, picked: dict[str, tuple], context: Context) ->
         charts=tuple(CHARTS[kind](context) for kind in section.charts),
         **entries,
     )
+
+
+def unrepeated_context(section: doc.Section) -> doc.Section:
+    """The section, a workstream's line of context left out where the section shows its
+    fact already: it would say again what the reader has just read."""
+    facts = {fact.id for fact in section.facts}
+    repeated = [w for w in section.workstreams if w.context and w.context.cites[0].id in facts]
+    if not repeated:
+        return section
+    kept = tuple(replace(w, context=None) if w in repeated else w for w in section.workstreams)
+    return replace(section, workstreams=kept)
 
 
 def own_words(words: Any, context: Context) -> doc.OwnWords | None:
@@ -164,17 +175,35 @@ CHARTS = {"timeline": timeline, "supporting-states": supporting_states}
 
 def citation(item: Any, context: Context, original: str | None = None) -> doc.Citation:
     """Source, title, date and paragraph (page and paragraph, in a PDF); for a translated
-    quote, its original wording. The source's web address goes with it, as a link."""
+    quote, its original wording. Its short form, for a table's Source column, names the
+    publisher and paragraph. The source's web address goes with it, as a link."""
     labels = context.labels
     source = context.dataset.get(item.source)
     paragraph = labels["paragraph_n"].format(n=item.paragraph)
+    short = labels["para_n"].format(n=item.paragraph)
     if getattr(item, "page", None) is not None:
-        paragraph = labels["page_paragraph_n"].format(page=item.page, n=item.paragraph)
+        paragraph = short = labels["page_paragraph_n"].format(page=item.page, n=item.paragraph)
     when = dated(source.date, source.date_inferred, context)
     text = f"{source.publisher}, {quoted(source.title, context)}, {when}, {paragraph}"
     if original is not None:
         text += f". {labels['original_wording']}: {quoted(original, context)}"
-    return doc.Citation(text, url=source.url)
+    return doc.Citation(text, f"{source.publisher}, {short}", url=source.url)
+
+
+def context_line(item: Any, context: Context) -> doc.OwnWords | None:
+    """A workstream's line of context: the fact the dataset names for it, with its endnote.
+    Left out where that fact may not be shown (a releasable edition) or would print in
+    another language than the brief's."""
+    fact_id = getattr(item, "context", None)
+    if fact_id is None:
+        return None
+    fact = context.dataset.get(fact_id)
+    source_language = context.dataset.get(fact.source).language
+    if not in_edition(fact, context.edition, context.dataset) or (
+        context.language != source_language and translation(fact, context) is None
+    ):
+        return None
+    return doc.OwnWords(shown(fact, "text", context), (entry(fact, context),))
 
 
 def quoted(text: str, context: Context) -> str:
@@ -233,7 +262,10 @@ def entry(item: Any, context: Context) -> doc.Entry:
         label, unit = shown(item, "label", context), shown(item, "unit", context)
         return doc.FigureEntry(label=label, value=value, unit=unit, **common)
     return doc.NamedEntry(
-        name=shown(item, "name", context), note=getattr(item, "note", None), **common
+        name=shown(item, "name", context),
+        note=getattr(item, "note", None),
+        context=context_line(item, context),
+        **common,
     )
 
 

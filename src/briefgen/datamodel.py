@@ -212,8 +212,12 @@ class Person(Sourced):
 
 
 class Workstream(Sourced):
-    name: Text
+    name: Text  # as the source names it
     leads: str | None = None
+    context: Slug | None = Field(
+        default=None,
+        description="the fact a brief prints beside the name, as its line of context",
+    )
     translations: dict[Language, NameTranslation] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Citation:
     text: str  # e.g. 'The Astana Times, "Kazakhstan Pushes…", paragraph 12'
+    # What a table's Source column prints beside the note number: "The Astana Times, para. 12"
+    short: str = ""
     url: str | None = None  # where the source was published: http(s), checked at load
 
 
@@ -53,6 +55,8 @@ class NamedEntry(Entry):
 
     name: str
     note: str | None = None
+    # A workstream's line of context from the dataset, citing its own paragraph.
+    context: OwnWords | None = None
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,11 @@ class Withheld:
     """What a releasable edition leaves out (see briefgen.release), for the build's
     report and the manifest; templates do not see it."""
 
-    sections: tuple[str, ...] = ()  # e.g. "sections[2] Recommendation (recommendation)"
+    # e.g. 'section 3 "Recommendation" (sections[2], kind: recommendation)'
+    sections: tuple[str, ...] = ()
     items: tuple[str, ...] = ()  # dataset ids left out of the sections it keeps
-    words: tuple[str, ...] = ()  # the author's, resting on those: "sections[2].points[0]"
+    # the author's, resting on those: 'section 3 "Key points" (sections[2].points[0])'
+    words: tuple[str, ...] = ()
     other: tuple[str, ...] = ()  # "critical date", "decision block", "contact phone"…
     KEYS = ("sections", "items", "words", "other")
 

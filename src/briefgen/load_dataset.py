@@ -39,6 +39,7 @@ REFERENCE_FIELDS = {
     "workstreams": "workstreams",
     "event": "events",
     "derived_from": "figures",
+    "context": "facts",  # a workstream's line of context
 }
 
 

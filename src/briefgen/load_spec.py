@@ -67,7 +67,7 @@ def check_sections(spec: Spec, doc: YamlDocument) -> list[Problem]:
     return [
         doc.problem(
             ("sections", index),
-            "section has nothing to show; give it text, points, select, questions or charts",
+            "nothing to show; give it text, points, select, questions or charts",
         )
         for index, section in enumerate(spec.sections)
         if not (

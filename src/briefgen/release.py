@@ -20,6 +20,7 @@ from typing import Any
 
 from briefgen.document import Brief, Withheld
 from briefgen.errors import Problem
+from briefgen.places import section_name
 from briefgen.selection import Selections, chart_items, in_edition, shown_items
 
 # Section kinds that hold the ministry's own advice, withheld unless a section says
@@ -27,6 +28,11 @@ from briefgen.selection import Selections, chart_items, in_edition, shown_items
 INTERNAL_KINDS = (
     "summary", "recommendation", "key-messages", "lines-to-take", "q-and-a", "annex"
 )
+
+
+def why_withheld(section: Any) -> str:
+    """The spec's line that keeps a section out, as its author wrote it."""
+    return "releasable: false" if section.releasable is False else f"kind: {section.kind}"
 
 
 def released(section: Any) -> bool:
@@ -55,7 +61,7 @@ def plan_release(
     kept = tuple(released(section) for section in spec.sections)
     withheld = Withheld(
         sections=tuple(
-            f"sections[{i}] {section.heading} ({section.kind})"
+            f"{section_name(i, section.heading)} (sections[{i}], {why_withheld(section)})"
             for i, section in enumerate(spec.sections)
             if not kept[i]
         ),
@@ -134,7 +140,7 @@ def own_words_levels(loaded: Any, kept: tuple[bool, ...], dataset: Any, scheme: 
         problems.append(
             loaded.doc.problem(
                 ("sections", index),
-                f"the releasable edition would keep your own words in '{section.heading}', "
+                "the releasable edition would keep your own words in this section, "
                 f"marked {level}{whose}, above {scheme.release_highest}, the highest level the "
                 f"{scheme.name} scheme releases; if they may be released, give the section "
                 f"'marking: {scheme.release_highest}', else 'releasable: false'",
@@ -153,7 +159,7 @@ def shown_words(section: Any, dataset: Any):
 
 def withheld_words(spec: Any, kept: tuple[bool, ...], dataset: Any) -> tuple[str, ...]:
     """The author's paragraphs, points and answers left out of kept sections because
-    they rest on what is not cleared for release, by key path."""
+    they rest on what is not cleared for release, by section and key path."""
     paths = []
     for index, section in enumerate(spec.sections):
         if not kept[index]:
@@ -161,7 +167,7 @@ def withheld_words(spec: Any, kept: tuple[bool, ...], dataset: Any) -> tuple[str
         for key, entries in (("text", section.text), ("points", section.points),
                              ("questions", section.questions)):  # fmt: skip
             paths += [
-                f"sections[{index}].{key}[{n}]"
+                f"{section_name(index, section.heading)} (sections[{index}].{key}[{n}])"
                 for n, entry in enumerate(entries)
                 if not all(in_edition(dataset.get(i), "releasable", dataset) for i in entry.cite)
             ]

@@ -125,8 +125,10 @@ def worker_lost(job: Job, how: str) -> Problem:
 
 
 def render_warnings(job: Job, outputs: dict) -> list[Problem]:
-    """Page budget, page 1, and DOCX styles: what only a rendered brief can tell."""
+    """Page budget, page 1, the last page, and DOCX styles: what only a rendered brief
+    can tell."""
     from briefgen.checks import first_page_spill, over_budget
+    from briefgen.lastpage import near_empty_last_page
 
     warnings = []
     brief, dirs = job.brief, job.dirs
@@ -149,6 +151,7 @@ def render_warnings(job: Job, outputs: dict) -> list[Problem]:
         warnings += over_budget(job.item, brief.output_id, pages, budget)
     if "pdf" in outputs:
         warnings += first_page_spill(job.item, brief.output_id, outputs["pdf"].first_page_spill)
+        warnings += near_empty_last_page(job.item, brief.output_id, outputs["pdf"].data)
     return warnings
 
 

@@ -32,8 +32,11 @@ def select_sections(spec: Any, dataset: Dataset, edition: str = "full") -> Selec
 
 def shown_with(item: Any, dataset: Dataset) -> list[Any]:
     """The item and what a brief prints with it: a quote's speaker and the speaker's
-    organisation, a person's organisation. Markings and release apply to all of them."""
+    organisation, a person's organisation, a workstream's fact of context. Markings and
+    release apply to all of them."""
     shown = [item]
+    if isinstance(getattr(item, "context", None), str):
+        shown.append(dataset.get(item.context))
     person = dataset.get(item.speaker) if hasattr(item, "speaker") else item
     if person is not item:
         shown.append(person)

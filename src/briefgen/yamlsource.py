@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ import yaml
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.inputfiles import NotAnInput, open_regular
-
-KeyPath = tuple[str | int, ...]
+from briefgen.places import KeyPath, clipped, place
+from briefgen.places import printable as printable  # where load_dataset takes it from
 
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 # XML 1.0 cannot hold these; Word refuses a document that contains them.
@@ -81,34 +81,8 @@ class YamlDocument:
 
     def problem(self, key_path: KeyPath, message: str, severity: str = "error") -> Problem:
         line, column = self.locate(key_path)
-        prefix = f"{format_key_path(key_path)}: " if key_path else ""
+        prefix = f"{place(self.data, key_path)}: " if key_path else ""
         return Problem(prefix + message, self.path, line, column, severity)
-
-
-def format_key_path(key_path: KeyPath) -> str:
-    """``('sections', 2, 'select')`` → ``sections[2].select``."""
-    text = ""
-    for part in key_path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + printable(clipped(str(part)))
-    return text
-
-
-def clipped(key: str, longest: int = 60) -> str:
-    """A key as a message shows it: a very long one (a quoted or explicit key may be
-    any length) cut, with its length, so a message stays a line."""
-    if len(key) <= longest:
-        return key
-    return f"{key[: longest - 3]}...({len(key):,} characters)"
-
-
-def printable(text: str) -> str:
-    """Text as a message may show it: control characters escaped, never sent to a terminal."""
-    if text.isprintable():
-        return text
-    return text.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def read_yaml(path: Path, *, max_bytes: int, max_depth: int) -> YamlDocument:
@@ -213,7 +187,7 @@ def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
                 mark.column + 1 if mark else None,
             )
         )
-        raise BriefgenError(builder.problems) from None
+        raise BriefgenError(builder.located()) from None
     except yaml.reader.ReaderError as exc:  # a raw character YAML does not allow
         line, column = line_and_column(text, exc.position)
         builder.problems.append(
@@ -224,10 +198,10 @@ def parse_yaml(text: str, path: Path, *, max_depth: int) -> YamlDocument:
                 column,
             )
         )
-        raise BriefgenError(builder.problems) from None
+        raise BriefgenError(builder.located()) from None
     except yaml.YAMLError as exc:
         builder.problems.append(Problem(f"YAML: {exc}", path))
-        raise BriefgenError(builder.problems) from None
+        raise BriefgenError(builder.located()) from None
     return builder.finish()
 
 
@@ -252,11 +226,12 @@ class _Builder:
         self.documents = 0
         self.marks: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
         self.problems: list[Problem] = []
+        self.placed: dict[int, KeyPath] = {}  # index in problems → where it is
 
     def fail(self, event: yaml.Event, message: str) -> None:
         mark = event.start_mark
         self.problems.append(Problem(message, self.path, mark.line + 1, mark.column + 1))
-        raise BriefgenError(self.problems)
+        raise BriefgenError(self.located())
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.DocumentStartEvent):
@@ -307,15 +282,10 @@ class _Builder:
                 self.fail(event, f"{what} is not allowed; keys are plain words")
             if value in frame.key_marks:
                 first = frame.key_marks[value]
-                where = format_key_path((*frame.key_path, value))
-                self.problems.append(
-                    Problem(
-                        f"{where}: duplicate key '{clipped(value)}' (first at line {first}); "
-                        "keep one of them",
-                        self.path,
-                        mark[0],
-                        mark[1],
-                    )
+                self.add_problem(
+                    (*frame.key_path, value),
+                    f"duplicate key '{clipped(value)}' (first at line {first}); keep one of them",
+                    mark,
                 )
             frame.key_marks.setdefault(value, mark[0])
             frame.pending_key = value
@@ -347,16 +317,23 @@ class _Builder:
             )
         else:
             return
-        line, column = mark or self.marks.get(key_path, (None, None))
-        where = f"{format_key_path(key_path)}: " if key_path else ""
-        self.problems.append(
-            Problem(
-                f"{where}{what}{message}",
-                self.path,
-                line,
-                column,
-            )
-        )
+        self.add_problem(key_path, what + message, mark or self.marks.get(key_path))
+
+    def add_problem(self, key_path: KeyPath, message: str, mark: tuple | None) -> None:
+        """A problem at ``key_path``, named by :func:`place` once the file is read: a
+        section's heading may come after the line at fault."""
+        line, column = mark or (None, None)
+        self.placed[len(self.problems)] = key_path
+        self.problems.append(Problem(message, self.path, line, column))
+
+    def located(self) -> list[Problem]:
+        """The problems, each at a key path with its :func:`place` in front."""
+        return [
+            replace(p, message=f"{place(self.root, self.placed[i])}: {p.message}")
+            if self.placed.get(i)
+            else p
+            for i, p in enumerate(self.problems)
+        ]
 
     def finish(self) -> YamlDocument:
         if self.root is None:
@@ -368,5 +345,5 @@ class _Builder:
                 Problem(f"file holds {kind}; expected a mapping of keys", self.path, line, column)
             )
         if self.problems:
-            raise BriefgenError(self.problems)
+            raise BriefgenError(self.located())
         return YamlDocument(self.path, self.root, self.marks)

@@ -9,9 +9,11 @@ DOCX writer can turn the very same picture into a PNG.
 from __future__ import annotations
 
 import base64
+from math import ceil
 from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.document import Chart
+from briefgen.render.textwidth import text_width
 
 WIDTH = 640
 FONT = "font-family='Brief Sans, Noto Sans, sans-serif'"
@@ -37,24 +39,63 @@ def chart_data_uri(chart: Chart) -> str:
     return f"{SVG_DATA}{encoded}"
 
 
+# The timeline's type: 11 px text on lines 14 px apart, in a drawing 640 px wide that the
+# page shows at the width of the text (both formats), so 11 px prints at about 8.5 pt.
+TEXT_SIZE = 11
+LINE = 14
+GAP = 14  # between a label and the dot on the axis
+LONGEST_DATE_SHARE = 0.4  # at most this share of the width for the dates, left of the axis
+
+
 def draw_timeline(chart: Chart) -> tuple[str, int]:
-    """Events along a line; an undated event stands apart, marked as undated."""
-    row = 34
-    height = 20 + row * len(chart.events)
-    axis = 200
+    """Events along a line, dates to its left and names to its right; an undated event
+    stands apart, marked as undated. The axis stands just right of the widest date, and a
+    label longer than its side of the axis wraps onto more lines: nothing is cut."""
+    widest = max((text_width(event.when, TEXT_SIZE) for event in chart.events), default=0)
+    axis = ceil(min(widest + GAP + 8, WIDTH * LONGEST_DATE_SHARE))
+    rows = [
+        (
+            wrapped(event.when, axis - GAP - 8, TEXT_SIZE),
+            wrapped(event.name, WIDTH - axis - GAP - 4, TEXT_SIZE),
+        )
+        for event in chart.events
+    ]
+    heights = [LINE * max(len(when), len(name)) + 12 for when, name in rows]
+    height = 8 + sum(heights)
     parts = [f"<line x1='{axis}' y1='10' x2='{axis}' y2='{height - 10}' stroke='{MUTED}'/>"]
-    for index, event in enumerate(chart.events):
-        y = 26 + index * row
+    top = 8
+    for event, (when, name), row in zip(chart.events, rows, heights, strict=True):
+        y = top + 12  # the dot beside the first line of each label
         fill = ACCENT if event.dated else "white"  # an open circle: no date in the source
         style = "normal" if event.dated else "italic"
         parts.append(
             f"<circle cx='{axis}' cy='{y}' r='7' fill='{fill}' stroke='{ACCENT}' stroke-width='2'/>"
-            f"<text x='{axis - 14}' y='{y + 4}' text-anchor='end' font-size='11' {FONT} "
-            f"font-style='{style}'>{escape(event.when)}</text>"
-            f"<text x='{axis + 16}' y='{y + 4}' font-size='11' {FONT}>"
-            f"{escape(clip(event.name, 62))}</text>"
+            + text_lines(when, axis - GAP, y + 4, f"text-anchor='end' font-style='{style}'")
+            + text_lines(name, axis + GAP + 2, y + 4, "")
         )
+        top += row
     return "".join(parts), height
+
+
+def text_lines(lines: list[str], x: int, y: int, attributes: str) -> str:
+    """One ``<text>`` per line (SVG does not wrap text itself)."""
+    return "".join(
+        f"<text x='{x}' y='{y + LINE * n}' font-size='{TEXT_SIZE}' {FONT} {attributes}>"
+        f"{escape(line)}</text>"
+        for n, line in enumerate(lines)
+    )
+
+
+def wrapped(text: str, width: float, size: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` px, broken between words (a single word
+    wider than that keeps a line of its own, and may run over: it is never cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def draw_bars(chart: Chart) -> tuple[str, int]:

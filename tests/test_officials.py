@@ -156,7 +156,7 @@ def test_marking_below_an_included_item_is_an_error(
 
 def test_draft_watermark_on_every_page_of_both_formats(glance):
     pages = pdf_text(glance / "initiative-at-a-glance.pdf")
-    assert len(pages) >= 2 and all("DRAFT" in page for page in pages)
+    assert pages and all("DRAFT" in page for page in pages)
     word = docx.Document(str(glance / "initiative-at-a-glance.docx"))
     header = word.sections[0].header._element.xml
     assert 'string="DRAFT"' in header  # Word repeats the header, so the watermark, on each page

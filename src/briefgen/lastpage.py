@@ -97,8 +97,9 @@ def near_empty_last_page(item: Any, output_id: str, pdf: bytes) -> list[Problem]
         item.doc.problem(
             (),  # the brief as a whole
             f"brief '{output_id}' is {lines} over {found.number - 1} "
-            f"page{'s' if found.number > 2 else ''}: page {found.number} holds only those "
-            f"lines, from '{start}' on; shorten the brief by about {found.lines} lines to end "
+            f"page{'s' if found.number > 2 else ''}: page {found.number} holds only "
+            f"{'that line' if found.lines == 1 else 'those lines'}"
+            f", from '{start}' on; shorten the brief by about {lines} to end "
             f"on page {found.number - 1}",
             severity="warning",
         )

@@ -28,6 +28,7 @@ from briefgen.inputfiles import read_regular_file
 from briefgen.render.htmlcheck import SAFE_HREF
 from briefgen.render.htmltree import read_html
 from briefgen.render.libraries import quick_library_lookup
+from briefgen.render.pdf_furniture import Margins, tag_page_furniture
 from briefgen.workers import own_folder
 
 try:
@@ -165,11 +166,17 @@ def render_pdf(
     if problems:
         raise BriefgenError(problems)
     fit_metadata(document.metadata)
-    return (
-        document.write_pdf(pdf_variant=variant, pdf_tags=True),
-        len(document.pages),
-        spills(document),
-    )
+    data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    return tag_page_furniture(data, page_margins(document)), len(document.pages), spills(document)
+
+
+def page_margins(document) -> list[Margins]:
+    """Each page's top and bottom margin in PDF points (WeasyPrint lays out in CSS pixels,
+    0.75 pt each), where its header and footer stand."""
+    return [
+        Margins(page._page_box.margin_top * 0.75, page._page_box.margin_bottom * 0.75)
+        for page in document.pages
+    ]
 
 
 def active_content(document) -> list[str]:

@@ -14,9 +14,11 @@ from collections import Counter
 
 import pikepdf
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs
+from briefgen.render import pdf as pdf_module
 from briefgen.render.pdf_furniture import Margins, tag_page_furniture
 from conftest import BRIEFS, unavailable
 
@@ -128,6 +130,26 @@ def test_qpdf_finds_nothing_wrong(minister):
         unavailable("qpdf", "scripts/install-system-packages --test")
     result = subprocess.run(["qpdf", "--check", str(minister)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_pages_look_as_weasyprint_drew_them(minister, tmp_path, monkeypatch):
+    """Only marked-content operators change: every page is drawn pixel for pixel the same."""
+    if shutil.which("pdftoppm") is None:
+        unavailable("pdftoppm (poppler-utils)", "scripts/install-system-packages --test")
+    monkeypatch.setattr(pdf_module, "tag_page_furniture", lambda data, margins: data)
+    options = BuildOptions(formats=("pdf",), draft=True)
+    build_briefs([BRIEFS / "minister-hlm-2026.yaml"], out_dir=tmp_path, options=options)
+    drawn = {}
+    for label, path in (("as drawn", tmp_path / "minister-hlm-2026.pdf"), ("tagged", minister)):
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-png", str(path), str(tmp_path / label)], check=True
+        )
+        drawn[label] = [
+            Image.open(page).convert("RGB").tobytes()
+            for page in sorted(tmp_path.glob(f"{label}-*.png"))
+        ]
+    assert len(drawn["tagged"]) == 2
+    assert drawn["tagged"] == drawn["as drawn"]
 
 
 def test_an_untagged_pdf_is_left_as_it_is():

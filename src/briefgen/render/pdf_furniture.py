@@ -39,11 +39,11 @@ def tag_page_furniture(data: bytes, margins: list[Margins]) -> bytes:
     first; an untagged PDF is returned as it is."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
-        if tree is None:
-            return data
+        parents = tree.get("/ParentTree", Dictionary()).get("/Nums") if tree else None
+        if parents is None or not isinstance(tree.get("/K"), Array) or not len(tree.K):
+            return data  # untagged, or not as WeasyPrint tags (the tests would say)
         document = tree.K[0]  # WeasyPrint's one /Document element
         reachable = set(elements_under(document))
-        parents = tree.ParentTree.Nums
         by_key = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
         read_first: list[Dictionary] = []
         for index, page in enumerate(pdf.pages):

@@ -21,6 +21,7 @@ from briefgen.build import BuildOptions, build_briefs
 from briefgen.console import page_counts
 from briefgen.errors import BriefgenError
 from briefgen.office import Measured, as_word_shows_it, run_stopped_after
+from briefgen.render_jobs import Progress
 from conftest import BRIEFS, unavailable
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -228,3 +229,22 @@ def test_a_docx_over_its_budget_warns_and_fails_a_strict_build(soffice, tmp_path
 def spec_line(path, key: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
+
+
+def test_the_progress_bar_counts_the_measuring(tmp_path, monkeypatch):
+    monkeypatch.setattr(office, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(
+        office, "measure_pages", lambda documents, seconds=None: Measured({}, "", "a test")
+    )
+    told = []
+
+    class Told(Progress):
+        def start(self, total: int) -> None:
+            told.append(total)
+
+        def advance(self, output_id: str) -> None:
+            told.append(output_id)
+
+    options = BuildOptions(formats=("docx",), measure_docx=True)
+    build_briefs([PRESS], out_dir=tmp_path, options=options, progress=Told())
+    assert told == [2, "press-lines-astana", "DOCX pages counted"]

@@ -206,7 +206,7 @@ def build_briefs(
         plan = plan_job(manifest, out_dir, options, walked, recount)
         jobs = each_brief(stale, dataset_path, report, plan, options)
         outputs = render_jobs(jobs, options, progress)
-        report.notes += measure_docx(jobs, outputs, options)
+        report.notes += measure_docx(jobs, outputs, options, progress)
         editions: dict[Path, tuple[str, ...]] = {}
         for job in jobs:
             spec = job.item.path.resolve()

@@ -52,7 +52,9 @@ def render_jobs(
     rendered = {id(job): result for job, (result, _) in zip(wanted, templates, strict=True)}
     problems = [problem for _, found in templates for problem in found]
     tasks = [(job, fmt) for job in wanted if rendered[id(job)] for fmt in job.wanted]
-    progress.start(len(tasks))
+    # Counting DOCX pages is one step more: LibreOffice's seconds show on the bar.
+    counting = options.measures_docx and any(fmt == "docx" for _, fmt in tasks)
+    progress.start(len(tasks) + int(counting))
     longest_first = sorted(tasks, key=lambda task: task[1] != "pdf")  # no core idles at the end
     outcomes = run_calls(
         [
@@ -128,7 +130,9 @@ def worker_lost(job: Job, how: str) -> Problem:
 NOT_ASKED = "not measured: ask with --measure-docx (a --strict build measures)"
 
 
-def measure_docx(jobs: list[Job], outputs: list[dict], options: BuildOptions) -> list[str]:
+def measure_docx(
+    jobs: list[Job], outputs: list[dict], options: BuildOptions, progress: Progress | None = None
+) -> list[str]:
     """Count the pages of every DOCX just written, laid out by LibreOffice in one process
     (see briefgen.office), into ``outputs``; a note for the build if they
     could not be counted, said once, however many briefs. Never an error: Word lays out
@@ -146,6 +150,7 @@ def measure_docx(jobs: list[Job], outputs: list[dict], options: BuildOptions) ->
     from briefgen.office import measure_pages
 
     measured = measure_pages({name: found["docx"].data for name, found in written.items()})
+    (progress or Progress()).advance("DOCX pages counted")
     for name, found in written.items():
         pages = measured.pages.get(name)
         laid_out = measured.by if pages is not None else f"not measured: {measured.why_not}"

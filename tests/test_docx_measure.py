@@ -109,10 +109,13 @@ def test_an_ordinary_build_does_not_measure(tmp_path, monkeypatch):
         raise AssertionError("LibreOffice was run")
 
     monkeypatch.setattr(office, "measure_pages", not_wanted)
-    build_briefs([PRESS], out_dir=tmp_path, options=BuildOptions(formats=("docx",)))
+    build_briefs([PRESS], out_dir=tmp_path)
     [entry] = docx_files(tmp_path).values()
     assert entry["pages"] is None
     assert entry["pages_from"].startswith("not measured: ask with --measure-docx")
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    [pdf] = [f for f in manifest["briefs"]["press-lines-astana"]["files"] if f["format"] == "pdf"]
+    assert pdf["pages"] == 1 and "pages_from" not in pdf  # the PDF knows its own pages
 
 
 def test_without_libreoffice_a_build_says_so_once_and_goes_on(tmp_path, monkeypatch):

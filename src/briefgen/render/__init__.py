@@ -34,11 +34,11 @@ from briefgen.workspace import REFERENCE_DOCX, audience_file, entry_template
 class Output:
     data: bytes
     pages: int | None = None  # None where the format has no fixed pages
-    pages_from: str = ""  # a DOCX's: what laid it out ("LibreOffice 7.4"), or why not measured
     first_page_spill: bool = False  # a block the template marks "first-page" ran past page 1
     missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
     dropped: tuple[str, ...] = ()  # what the reference document held and gave no brief
     seconds: float = 0.0  # how long the writer took
+    pages_from: str = ""  # a DOCX's: what laid it out ("LibreOffice 7.4"), or why not measured
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
         options.pdf_variant,
         charts=rendered.charts,
     )
-    return Output(data, pages, spill)
+    return Output(data, pages=pages, first_page_spill=spill)
 
 
 def write_docx(rendered: Rendered, options: Options) -> Output:

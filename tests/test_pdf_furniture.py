@@ -152,6 +152,28 @@ def test_the_pages_look_as_weasyprint_drew_them(minister, tmp_path, monkeypatch)
     assert drawn["tagged"] == drawn["as drawn"]
 
 
+def test_an_archival_pdf_gets_the_same_artifacts(tmp_path):
+    """PDF/A-3b keeps its declaration and ID; the furniture is tagged as in PDF/UA."""
+    options = BuildOptions(formats=("pdf",), pdf_variant="pdf/a-3b")
+    build_briefs([BRIEFS / "press-lines-astana.yaml"], out_dir=tmp_path, options=options)
+    path = tmp_path / "press-lines-astana.pdf"
+    with pikepdf.open(path) as pdf:
+        assert 'pdfaid:part="3"' in pdf.Root.Metadata.read_bytes().decode()
+        assert len(pdf.trailer.ID) == 2
+        [page] = pdf.pages
+        kinds = Counter(
+            str(properties.Subtype)
+            for tag, properties in marked_content(page)
+            if tag == "/Artifact" and properties is not None
+        )
+        assert kinds == {"/Footer": 2}  # one page: its header is read, first
+        assert tree_mcids(pdf) >= {
+            (0, int(p.MCID)) for _, p in marked_content(page) if p is not None and "/MCID" in p
+        }
+    if shutil.which("qpdf") is not None:
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
 def test_an_untagged_pdf_is_left_as_it_is():
     out = io.BytesIO()
     with pikepdf.new() as pdf:

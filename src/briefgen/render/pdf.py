@@ -4,6 +4,8 @@ WeasyPrint is given the tree :func:`~briefgen.render.htmltree.read_html` parsed 
 checked (:class:`CheckedHTML`), never the text to parse again: what was checked is
 what is rendered. After layout, the document's links, attachments and form fields
 are checked once more, since CSS (``link: url(...)``, ``attr()``) can make links too.
+The PDF WeasyPrint writes then has its page furniture (what the margin boxes hold)
+made pagination artifacts (:mod:`briefgen.render.pdf_furniture`).
 
 WeasyPrint reads only through :class:`TemplateFetcher`: files inside the
 template folders, nothing else (no network, no ``file://`` elsewhere, no

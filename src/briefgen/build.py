@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.document import Brief, Withheld
 from briefgen.errors import BriefgenError, Problem
-from briefgen.render_jobs import Progress, render_jobs, render_warnings
+from briefgen.render_jobs import (
+    Progress,
+    docx_pages_countable,
+    docx_unmeasured,
+    measure_docx,
+    render_jobs,
+    render_warnings,
+)
 from briefgen.workers import stand_down, warm_up
 from briefgen.workspace import (
     audience_settings,
@@ -46,6 +53,11 @@ class BuildOptions:
     pdf_variant: str | None = "pdf/ua-1"
     time_limit_seconds: float = 60
     jobs: int = 1  # worker processes for rendering (the command line uses every core)
+    measure_docx: bool | None = None  # count DOCX pages with LibreOffice; None: if strict
+
+    @property
+    def measures_docx(self) -> bool:
+        return self.strict if self.measure_docx is None else self.measure_docx
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class BriefSummary:
     pages: int | None  # the PDF's
     seconds: float  # rendering time, summed over formats (0 when up to date)
     state: str  # "built" (some format was rendered) or "up to date"
+    docx_pages: int | None = None  # where LibreOffice counted them (--measure-docx)
 
 
 @dataclass
@@ -158,11 +171,12 @@ def build_briefs(
         for path in spec_files(spec_paths)
     }
     stale = []
+    recount = options.measures_docx and docx_pages_countable()
     for path, stamp in stamps.values():
         # Files untouched since the last build of this spec: its outputs are too, and
         # the spec is not even read (the content hash below decides the rest).
         unchanged = None if options.force else unchanged_outputs(manifest, out_dir, path, stamp)
-        if unchanged is None:
+        if unchanged is None or (recount and any(map(docx_unmeasured, unchanged))):
             stale.append(path)
             continue
         for entry in unchanged:
@@ -172,9 +186,12 @@ def build_briefs(
             wanted = options.formats or ("pdf", "docx")
             files = [f for f in entry["files"] if f["format"] in wanted]
             report.lines += [f"{out_dir / f['name']}  up to date" for f in files]
-            pages = next((f.get("pages") for f in files if f["format"] == "pdf"), None)
+            pages = {f["format"]: f.get("pages") for f in files}
             formats = [f["format"] for f in files]
-            summary = BriefSummary(entry["id"], path, formats, pages, 0.0, "up to date")
+            summary = BriefSummary(
+                entry["id"], path, formats, pages.get("pdf"), 0.0, "up to date",
+                pages.get("docx"),
+            )  # fmt: skip
             report.briefs.append(summary)
     if not stale:
         stand_down()  # the workers the command line got ready are not needed
@@ -186,10 +203,10 @@ def build_briefs(
         dirs = {tuple(template_dirs(path)) for path in stale}
         warm_up(list(dirs.pop()) if len(dirs) == 1 else None)
     try:
-        jobs = each_brief(
-            stale, dataset_path, report, plan_job(manifest, out_dir, options, walked), options
-        )
+        plan = plan_job(manifest, out_dir, options, walked, recount)
+        jobs = each_brief(stale, dataset_path, report, plan, options)
         outputs = render_jobs(jobs, options, progress)
+        report.notes += measure_docx(jobs, outputs, options, progress)
         editions: dict[Path, tuple[str, ...]] = {}
         for job in jobs:
             spec = job.item.path.resolve()
@@ -265,8 +282,11 @@ def stamp_words(options: BuildOptions) -> str:
     )
 
 
-def plan_job(manifest: dict, out_dir: Path, options: BuildOptions, walked: dict):
-    """What to render of each edition: the formats whose inputs' hash changed."""
+def plan_job(
+    manifest: dict, out_dir: Path, options: BuildOptions, walked: dict, recount: bool = False
+):
+    """What to render of each edition: the formats whose inputs' hash changed (and, if
+    ``recount``, a DOCX whose pages were never counted)."""
     from briefgen.cache import input_key, templates_digest, up_to_date
 
     def plan(item: LoadedSpec, brief: Brief) -> Job:
@@ -281,6 +301,7 @@ def plan_job(manifest: dict, out_dir: Path, options: BuildOptions, walked: dict)
             fmt: found
             for fmt in formats
             if (found := up_to_date(entry, fmt, inputs[fmt], out_dir)) is not None
+            and not (fmt == "docx" and recount and found.get("pages") is None)
         }  # fmt: skip
         return Job(item, brief, dirs, formats, inputs, current)
 
@@ -291,9 +312,13 @@ def summarise(item: RenderedBrief) -> BriefSummary:
     formats = [*item.current, *item.outputs]
     pdf = item.outputs.get("pdf")
     pages = pdf.pages if pdf else item.current.get("pdf", {}).get("pages")
+    docx = item.outputs.get("docx")
+    docx_pages = docx.pages if docx else item.current.get("docx", {}).get("pages")
     state = "built" if item.outputs else "up to date"
     seconds = sum(output.seconds for output in item.outputs.values())
-    return BriefSummary(item.brief.output_id, item.loaded.path, formats, pages, seconds, state)
+    return BriefSummary(
+        item.brief.output_id, item.loaded.path, formats, pages, seconds, state, docx_pages
+    )
 
 
 def editions(spec, options: BuildOptions) -> list[str]:

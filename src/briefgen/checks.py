@@ -104,15 +104,20 @@ def needs_translation(part, language: str, dataset) -> bool:
     return language != dataset.get(part.source).language and language not in translations
 
 
-def over_budget(item: LoadedSpec, output_id: str, pages: int | None, budget: int | None) -> list:
+def over_budget(
+    item: LoadedSpec, output_id: str, pages: int | None, budget: int | None, fmt: str = "pdf"
+) -> list:
+    """The PDF's pages, or the DOCX's as LibreOffice laid it out, over the budget."""
     if pages is None or budget is None or pages <= budget:
         return []
     where = ("page_budget",) if item.spec.page_budget else ("audience",)
     source = "its page budget" if item.spec.page_budget else f"the {item.spec.audience} budget"
+    what = f"brief '{output_id}'" if fmt == "pdf" else f"the DOCX of brief '{output_id}'"
+    laid_out = " (as LibreOffice lays it out)" if fmt == "docx" else ""
     return [
         item.doc.problem(
             where,
-            f"brief '{output_id}' has {pages} pages, over {source} of {budget}",
+            f"{what} has {pages} pages{laid_out}, over {source} of {budget}",
             severity="warning",
         )
     ]

@@ -117,6 +117,15 @@ def build(
             "words that cites nothing…",
         ),
     ] = False,
+    measure_docx: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option(
+            "--measure-docx/--no-measure-docx",
+            help="Count each DOCX's pages with LibreOffice (headless; some 3 s a build) and "
+            "check them against the page budget as the PDF's. Default: with --strict.",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even the outputs that are up to date.")
     ] = False,
@@ -172,6 +181,7 @@ def build(
         edition=edition.value if edition else None,
         draft=draft,
         strict=strict,
+        measure_docx=measure_docx,
         force=force,
         jobs=jobs or os.cpu_count() or 1,
         pdf_variant=PdfVariant(pdf_variant).value,

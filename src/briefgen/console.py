@@ -60,11 +60,17 @@ def summary_table(report: Report) -> Table:
         table.add_row(
             brief.output_id,
             ", ".join(brief.formats),
-            "-" if brief.pages is None else str(brief.pages),
+            page_counts(brief),
             f"{brief.seconds:.2f} s" if brief.seconds else "-",
             brief.state if brief.state == "up to date" else f"[green]{brief.state}[/]",
         )
     return table
+
+
+def page_counts(brief) -> str:
+    """The PDF's pages, and the DOCX's where LibreOffice counted them: "2", "2 · DOCX 2"."""
+    pdf = "-" if brief.pages is None else str(brief.pages)
+    return pdf if brief.docx_pages is None else f"{pdf} · DOCX {brief.docx_pages}"
 
 
 def print_summary(console: Console, report: Report, out_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from briefgen.errors import BriefgenError, Problem
@@ -51,7 +52,9 @@ def render_jobs(
     rendered = {id(job): result for job, (result, _) in zip(wanted, templates, strict=True)}
     problems = [problem for _, found in templates for problem in found]
     tasks = [(job, fmt) for job in wanted if rendered[id(job)] for fmt in job.wanted]
-    progress.start(len(tasks))
+    # Counting DOCX pages is one step more: LibreOffice's seconds show on the bar.
+    counting = options.measures_docx and any(fmt == "docx" for _, fmt in tasks)
+    progress.start(len(tasks) + int(counting))
     longest_first = sorted(tasks, key=lambda task: task[1] != "pdf")  # no core idles at the end
     outcomes = run_calls(
         [
@@ -124,6 +127,55 @@ def worker_lost(job: Job, how: str) -> Problem:
     )
 
 
+NOT_ASKED = "not measured: ask with --measure-docx (a --strict build measures)"
+
+
+def measure_docx(
+    jobs: list[Job], outputs: list[dict], options: BuildOptions, progress: Progress | None = None
+) -> list[str]:
+    """Count the pages of every DOCX just written, laid out by LibreOffice in one process
+    (see briefgen.office), into ``outputs``; a note for the build if they
+    could not be counted, said once, however many briefs. Never an error: Word lays out
+    its own pages, and a DOCX not measured is as good as before."""
+    written = {
+        job.brief.output_id: found for job, found in zip(jobs, outputs, strict=True)
+        if "docx" in found
+    }  # fmt: skip
+    if not written:
+        return []
+    if not options.measures_docx:
+        for found in written.values():
+            found["docx"] = replace(found["docx"], pages_from=NOT_ASKED)
+        return []
+    from briefgen.office import measure_pages
+
+    measured = measure_pages({name: found["docx"].data for name, found in written.items()})
+    (progress or Progress()).advance("DOCX pages counted")
+    for name, found in written.items():
+        pages = measured.pages.get(name)
+        laid_out = measured.by if pages is not None else f"not measured: {measured.why_not}"
+        found["docx"] = replace(found["docx"], pages=pages, pages_from=laid_out)
+    missed = [name for name in written if name not in measured.pages]
+    if not missed:
+        return []
+    which = "" if len(missed) == len(written) else f" of {', '.join(missed)}"
+    return [f"DOCX pages{which} not measured: {measured.why_not}"]
+
+
+def docx_unmeasured(entry: dict) -> bool:
+    """Has this edition a DOCX whose pages were never counted? A build that counts them
+    builds it again (its measuring is not part of the spec's stamp: the outputs are the
+    same bytes, and the portal would take a measured brief for a stale one)."""
+    files = entry.get("files") or []
+    return any(f.get("format") == "docx" and f.get("pages") is None for f in files)
+
+
+def docx_pages_countable() -> bool:
+    from briefgen.office import find_soffice  # light: not the renderers
+
+    return find_soffice() is not None
+
+
 def render_warnings(job: Job, outputs: dict) -> list[Problem]:
     """Page budget, page 1, the last page, and DOCX styles: what only a rendered brief
     can tell."""
@@ -145,10 +197,11 @@ def render_warnings(job: Job, outputs: dict) -> list[Problem]:
                 job, f"left out of the DOCX what a reference document does not give: {dropped}"
             )
         )
-    if "pdf" in job.formats:
-        pages = outputs["pdf"].pages if "pdf" in outputs else job.current["pdf"].get("pages")
-        budget = job.item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
-        warnings += over_budget(job.item, brief.output_id, pages, budget)
+    budget = job.item.spec.page_budget or audience_settings(dirs, brief.audience).page_budget
+    for fmt in ("pdf", "docx"):  # a DOCX's pages are known where LibreOffice counted them
+        if fmt in job.formats:
+            pages = outputs[fmt].pages if fmt in outputs else job.current[fmt].get("pages")
+            warnings += over_budget(job.item, brief.output_id, pages, budget, fmt)
     if "pdf" in outputs:
         warnings += first_page_spill(job.item, brief.output_id, outputs["pdf"].first_page_spill)
         warnings += near_empty_last_page(job.item, brief.output_id, outputs["pdf"].data)

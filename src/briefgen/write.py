@@ -225,6 +225,8 @@ def file_entries(item: RenderedBrief) -> list[dict]:
             "sha256": hashlib.sha256(output.data).hexdigest(),
             "pages": output.pages,
             "inputs": item.inputs.get(name),
+            # a DOCX's pages: what laid it out, or why it was not measured
+            **({"pages_from": output.pages_from} if output.pages_from else {}),
         }
         for name, output in item.outputs.items()
     ]

@@ -38,6 +38,7 @@ class Output:
     missing_styles: tuple[str, ...] = ()  # DOCX styles the reference document lacks
     dropped: tuple[str, ...] = ()  # what the reference document held and gave no brief
     seconds: float = 0.0  # how long the writer took
+    pages_from: str = ""  # a DOCX's: what laid it out ("LibreOffice 7.4"), or why not measured
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def write_pdf(rendered: Rendered, options: Options) -> Output:
         options.pdf_variant,
         charts=rendered.charts,
     )
-    return Output(data, pages, spill)
+    return Output(data, pages=pages, first_page_spill=spill)
 
 
 def write_docx(rendered: Rendered, options: Options) -> Output:

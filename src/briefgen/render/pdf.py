@@ -4,6 +4,8 @@ WeasyPrint is given the tree :func:`~briefgen.render.htmltree.read_html` parsed 
 checked (:class:`CheckedHTML`), never the text to parse again: what was checked is
 what is rendered. After layout, the document's links, attachments and form fields
 are checked once more, since CSS (``link: url(...)``, ``attr()``) can make links too.
+The PDF WeasyPrint writes then has its page furniture (what the margin boxes hold)
+made pagination artifacts (:mod:`briefgen.render.pdf_furniture`).
 
 WeasyPrint reads only through :class:`TemplateFetcher`: files inside the
 template folders, nothing else (no network, no ``file://`` elsewhere, no
@@ -28,6 +30,7 @@ from briefgen.inputfiles import read_regular_file
 from briefgen.render.htmlcheck import SAFE_HREF
 from briefgen.render.htmltree import read_html
 from briefgen.render.libraries import quick_library_lookup
+from briefgen.render.pdf_furniture import Margins, tag_page_furniture
 from briefgen.workers import own_folder
 
 try:
@@ -165,11 +168,17 @@ def render_pdf(
     if problems:
         raise BriefgenError(problems)
     fit_metadata(document.metadata)
-    return (
-        document.write_pdf(pdf_variant=variant, pdf_tags=True),
-        len(document.pages),
-        spills(document),
-    )
+    data = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    return tag_page_furniture(data, page_margins(document)), len(document.pages), spills(document)
+
+
+def page_margins(document) -> list[Margins]:
+    """Each page's top and bottom margin in PDF points (WeasyPrint lays out in CSS pixels,
+    0.75 pt each), where its header and footer stand."""
+    return [
+        Margins(page._page_box.margin_top * 0.75, page._page_box.margin_bottom * 0.75)
+        for page in document.pages
+    ]
 
 
 def active_content(document) -> list[str]:

@@ -138,8 +138,17 @@ def test_add_source_leaves_nothing_behind_when_the_dataset_would_break(folder, t
     bad_date = briefgen("data", "add-source", str(text), "--dataset", str(folder), "--id",
                         "note-2026", "--publisher", "P", "--title", "T", "--date", "March")
     assert bad_date.returncode == 1 and "Traceback" not in bad_date.stderr
-    assert "note-2026.yaml:8:5: error: sources[0].date: 'March' is not a date" in bad_date.stderr
+    # Told as the option given, not at a line of a file that is no longer there.
+    assert "error: --date: 'March' is not a date" in bad_date.stderr
+    assert "note-2026.yaml" not in bad_date.stderr
     assert not (folder / "note-2026.yaml").exists()
+    bad_url = briefgen("data", "add-source", str(text), "--dataset", str(folder), "--id",
+                       "note-2026", "--publisher", "P", "--title", "T", "--date", "2026",
+                       "--url", "javascript:alert(1)")  # fmt: skip
+    assert bad_url.returncode == 1
+    assert bad_url.stderr.startswith("error: --url: 'javascript:alert(1)' is not a web address")
+    assert not (folder / "note-2026.yaml").exists()
+    assert not (folder / "sources" / "note-2026.txt").exists()
 
 
 AGE = """

@@ -232,9 +232,18 @@ def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], So
         for path in written:
             path.unlink(missing_ok=True)
         if isinstance(exc, BriefgenError):
-            raise
+            raise BriefgenError([as_option(p, entry_path) for p in exc.problems]) from None
         raise BriefgenError(Problem(f"cannot write: {exc.strerror}", exc.filename)) from None
     return written, paragraphs
+
+
+def as_option(problem: Problem, entry_path: Path) -> Problem:
+    """A problem the dataset found in the registration just written (and now removed)
+    told as the command-line option it came from: ``--date: '2026-13' is not ...``."""
+    prefix = "sources[0]."
+    if Path(problem.file or "") != entry_path or not problem.message.startswith(prefix):
+        return problem
+    return Problem("--" + problem.message.removeprefix(prefix), severity=problem.severity)
 
 
 def source_entry(new: NewSource, relative: Path) -> str:

@@ -212,6 +212,28 @@ def test_a_scanned_pdf_is_refused_saying_no_ocr_is_done(tmp_path):
                                          "the text a PDF holds and does no OCR")  # fmt: skip
 
 
+def test_a_page_that_inflates_past_the_limit_is_refused_as_such(tmp_path):
+    # 100 MB of content in 100 KB: pypdf stops inflating at its limit and its text
+    # extraction then says nothing, which read as "no text layer" before.
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    stream = StreamObject()
+    stream._data = zlib.compress(b"BT /F1 12 Tf (x) Tj ET\n" + b" " * (100 * 1024 * 1024))
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    path = tmp_path / "bomb.pdf"
+    with path.open("wb") as file:
+        writer.write(file)
+    with pytest.raises(SourceUnreadable) as excinfo:
+        pdf_pages(path)
+    assert str(excinfo.value).startswith("page 1's content inflates past what briefgen reads")
+
+
 @pytest.mark.parametrize(
     "data", [b"%PDF-1.7\n1 0 obj << /Type /Catalog", b"not a pdf at all", b""]
 )

@@ -168,8 +168,10 @@ def read_pages_quietly(data: bytes) -> tuple[tuple[str, ...], ...]:
                 "cite as its own PDF"
             )
         pages, total = [], 0
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages, start=1):
             pages.append(page_paragraphs(page))
+            if not pages[-1]:
+                refuse_a_bomb(page, number)
             total += sum(len(paragraph) for paragraph in pages[-1])
             if total > MAX_PDF_CHARACTERS:
                 raise SourceUnreadable(
@@ -189,6 +191,22 @@ def read_pages_quietly(data: bytes) -> tuple[tuple[str, ...], ...]:
             "again from a PDF viewer, or add its text as a .txt source"
         ) from None
     return tuple(pages)
+
+
+def refuse_a_bomb(page, number: int) -> None:
+    """A page with no text may be blank, or its content may inflate past pypdf's limit,
+    which its text extraction swallows: say which, rather than "no text layer"."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    except LimitReachedError:
+        raise SourceUnreadable(
+            f"page {number}'s content inflates past what briefgen reads (a damaged or "
+            "hostile PDF?); save it again from a PDF viewer, or add its text as a .txt source"
+        ) from None
 
 
 class Line:

@@ -142,3 +142,19 @@ def test_the_docx_with_source_links_passes_the_ooxml_schema_validator(built):
     validator = pytest.importorskip("openxml_audit", reason="pip install openxml-audit")
     result = validator.OpenXmlValidator(max_errors=0).validate(built[1])
     assert [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors] == []
+
+
+def test_a_link_in_the_body_of_a_docx_is_styled_as_a_link():
+    # Any link a template writes (not only a source's address in an endnote) names Word's
+    # Hyperlink style; a document without it gets the style, or Word shows plain text.
+    import docx as python_docx
+
+    from briefgen.render import htmltree as tree
+    from briefgen.render.docx_runs import add_runs
+
+    word = python_docx.Document()
+    assert "Hyperlink" not in {style.name for style in word.styles}
+    add_runs(word.add_paragraph(), [tree.Run("the site", href="https://example.org/")])
+    assert "Hyperlink" in {style.name for style in word.styles}
+    link = word.paragraphs[0]._p.xpath("./w:hyperlink/w:r/w:rPr/w:rStyle/@w:val")
+    assert link == ["Hyperlink"]

@@ -17,7 +17,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from briefgen.render import htmltree as tree
@@ -84,8 +84,6 @@ class Notes:
 
     def finish(self) -> None:
         """The endnotes part with every referenced citation, and the settings for it."""
-        if any(run.href for runs in self.citations.values() for run in runs):
-            ensure_link_style(self.word)  # a source's web address, shown as a link
         if not self.ids:
             return
         ensure_note_styles(self.word)
@@ -153,16 +151,6 @@ def ensure_note_styles(word) -> None:
         mark = word.styles.add_style(MARK_STYLE, WD_STYLE_TYPE.CHARACTER)
         mark.element.set(qn("w:styleId"), MARK_STYLE_ID)
         mark.font.superscript = True
-
-
-def ensure_link_style(word) -> None:
-    """Word's own "Hyperlink" character style, which links' runs name: a reference
-    document without it would show a source's address as plain text."""
-    if "Hyperlink" in {style.name for style in word.styles}:
-        return
-    link = word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-    link.font.underline = True
 
 
 def number_decimally(word) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 
 from briefgen.render import htmltree as tree
 
@@ -70,6 +71,7 @@ def hang_number(paragraph, number: str) -> None:
 
 
 def add_hyperlink(paragraph, run: tree.Run) -> None:
+    ensure_link_style(paragraph.part.package.main_document_part.document)
     relationship = paragraph.part.relate_to(run.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), relationship)
@@ -85,3 +87,13 @@ def add_hyperlink(paragraph, run: tree.Run) -> None:
     word_run.append(text)
     link.append(word_run)
     paragraph._p.append(link)
+
+
+def ensure_link_style(word) -> None:
+    """Word's own "Hyperlink" character style, which links' runs name: a reference
+    document without it would show a link (a source's web address) as plain text."""
+    if "Hyperlink" in {style.name for style in word.styles}:
+        return
+    link = word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True

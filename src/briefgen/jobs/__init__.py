@@ -10,8 +10,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from briefgen.db import Database
-from briefgen.jobs.run import Builder
+
+if TYPE_CHECKING:
+    from briefgen.jobs.run import Builder
 
 
 def uses_postgresql(db: Database) -> bool:

@@ -39,12 +39,12 @@ def url(postgres_server):  # noqa: F811 - the fixture
     return new_postgres_database(postgres_server)
 
 
-def start(tmp_path, url: str, workers: int = 2, copies: int = 0):
+def start(tmp_path, url: str, workers: int = 2, copies: int = 0, options=()):
     workspace = workspace_of(tmp_path / "workspace", copies)
     token = token_for(url)
     logs = tmp_path / "logs"
     logs.mkdir()
-    things = [Worker(workspace, url, logs / f"worker-{n}.log", "--stalled-after", "3")
+    things = [Worker(workspace, url, logs / f"worker-{n}.log", "--stalled-after", "3", *options)
               for n in range(workers)]  # fmt: skip
     wait_until(f"{workers} workers are registered", lambda: registered_workers(url) == 2 * workers,
                logs=[w.log for w in things])  # fmt: skip
@@ -67,6 +67,19 @@ def queue_rows(url: str) -> list[tuple]:
             "   WHERE e.job_id = j.id AND e.type = 'started')"
             " FROM procrastinate_jobs j WHERE j.task_name = 'briefgen.build' ORDER BY j.id"
         ).fetchall()
+
+
+def session_members(session: int) -> list[int]:
+    """Processes still alive in a session (a worker's, with its render processes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session:
+            found.append(int(entry))
+    return found
 
 
 def hold(workspace):
@@ -125,6 +138,9 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(tmp_path,
                               lambda: (j := b.job(job_id))["state"] in ("done", "failed") and j,
                               logs=logs)  # fmt: skip
     assert finished["state"] == "done", finished
+    # Its fork server and render processes see it gone and end by themselves.
+    wait_until("the killed worker's render processes have ended",
+               lambda: session_members(victim) == [], patience=120)
     (item,) = items(url)
     survivor = next(w for w in workers if w.pid != victim)
     assert (item.attempts, int(item.worker.rpartition(":")[2])) == (2, survivor.pid)
@@ -135,6 +151,26 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(tmp_path,
     assert not [p.name for p in build.iterdir() if p.name.startswith(".") and "tmp" in p.name]
     manifest = json.loads((build / "manifest.json").read_text())["briefs"]
     assert {f["format"] for f in manifest[BRIEF]["files"]} == {"pdf", "docx"}
+
+
+def test_a_build_whose_workers_keep_dying_is_failed_with_the_reason(tmp_path, url):
+    workspace, (a, b), workers = start(tmp_path, url, options=("--attempts", "1"))
+    logs = [w.log for w in workers]
+    with running(*workers, a, b), hold(workspace):
+        job_id = a.http.post(f"/api/briefs/{BRIEF}/build").json()["id"]
+        wait_until("a worker has taken the build",
+                   lambda: (i := items(url)) and i[0].worker, logs=logs)  # fmt: skip
+        victim = int(items(url)[0].worker.rpartition(":")[2])
+        os.kill(victim, signal.SIGKILL)
+        failed = wait_until("the build is failed",
+                            lambda: (j := b.job(job_id))["state"] == "failed" and j, logs=logs)
+    assert failed["problems"] == [
+        f"briefs/{BRIEF}.yaml: the worker building it stopped before finishing, once "
+        "(killed, out of memory, or its machine lost); not tried again: see the workers' logs"
+    ]
+    ((_, status, attempts, _, starts),) = queue_rows(url)
+    assert (status, attempts, starts) == ("failed", 1, 1)
+    assert not (workspace / "build" / f"{BRIEF}.pdf").exists()
 
 
 def test_fifty_briefs_queued_at_once_are_each_built_exactly_once(tmp_path, url):

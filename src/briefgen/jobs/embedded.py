@@ -22,7 +22,7 @@ from briefgen.jobs.run import Builder
 from briefgen.jobs.store import Store, worker_name
 
 ORPHANED = (
-    "{spec}: the portal building it stopped before finishing, {attempts} times "
+    "{spec}: the portal building it stopped before finishing, {times} "
     "(killed, or out of memory); not tried again: see the server's log"
 )
 

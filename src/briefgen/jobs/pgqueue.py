@@ -32,7 +32,7 @@ from briefgen.jobs.store import worker_name
 BUILDS, HOUSEKEEPING = "briefgen-builds", "briefgen-housekeeping"
 BUILD_TASK, REAP_TASK = "briefgen.build", "briefgen.reap"
 STALLED = (
-    "{spec}: the worker building it stopped before finishing, {attempts} times (killed, "
+    "{spec}: the worker building it stopped before finishing, {times} (killed, "
     "out of memory, or its machine lost); not tried again: see the workers' logs"
 )
 

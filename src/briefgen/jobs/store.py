@@ -228,7 +228,7 @@ class Store:
 
     def give_back(self, item_id: int, failed: str | None) -> None:
         """A worker stopped under the item: queue it again, or give up with the reason
-        ``failed`` (a text with ``{spec}`` and ``{attempts}`` in it)."""
+        ``failed`` (a text with ``{spec}`` and ``{times}`` in it)."""
         with self.db.session() as session:
             item = session.get(BuildItem, item_id)
             if item is None or item.state != RUNNING:
@@ -237,7 +237,8 @@ class Store:
                 item.state, item.worker = QUEUED, None
             else:
                 item.state, item.finished_at = FAILED, now()
-                reason = failed.format(spec=item.spec, attempts=item.attempts)
+                times = "once" if item.attempts == 1 else f"{item.attempts} times"
+                reason = failed.format(spec=item.spec, times=times)
                 item.problems = json.dumps([reason], ensure_ascii=False)
 
     def orphans(self, host: str) -> list[BuildItem]:

@@ -55,8 +55,8 @@ def worker(
             min=1,
             metavar="SECONDS",
             help="A worker silent this long (killed, its machine lost) counts as "
-            "gone, and the build it had is given to another. Every worker and "
-            "portal of one database should use the same value.",
+            "gone, and the build it had is given to another. Use one value for every "
+            "worker of a database (a portal's own worker uses the default).",
         ),
     ] = 60,  # fmt: skip
     attempts: Annotated[

@@ -115,6 +115,19 @@ def test_a_build_asked_on_one_portal_shows_its_progress_on_the_other(tmp_path, u
     assert len(PdfReader(workspace / "build" / f"{BRIEF}.pdf").pages) >= 1
 
 
+def test_a_portal_on_postgresql_builds_by_itself_unless_told_not_to(tmp_path, url):
+    workspace = workspace_of(tmp_path / "workspace")
+    portal = Portal(workspace, url, token_for(url), tmp_path / "portal.log", worker=True)
+    with running(portal):
+        job_id = portal.http.post(f"/api/briefs/{BRIEF}/build").json()["id"]
+        done = wait_until("the portal's own worker has built it",
+                          lambda: (j := portal.job(job_id))["state"] in ("done", "failed") and j,
+                          logs=[portal.log])  # fmt: skip
+    assert done["state"] == "done" and done["problems"] == []
+    (item,) = items(url)
+    assert int(item.worker.rpartition(":")[2]) == portal.process.pid
+
+
 def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(tmp_path, url):
     workspace, (a, b), workers = start(tmp_path, url)
     logs = [w.log for w in workers]

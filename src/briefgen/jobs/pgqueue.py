@@ -67,8 +67,10 @@ def procrastinate_app(url: str, settings: Settings, builder: Builder | None = No
 
     @app.task(name=BUILD_TASK, queue=BUILDS, pass_context=True)
     def build(context, item: int) -> None:
-        taken = builder.store.start(item, worker_name())
-        if taken is not None:  # else: taken or finished already (a retry's race)
+        # A retried job (procrastinate counts tries) may find its item still marked
+        # running by the worker that died: procrastinate's lock keeps out any other.
+        taken = builder.store.start(item, worker_name(), retry=context.job.attempts > 0)
+        if taken is not None:  # else: finished already
             builder.run(taken)
 
     seconds = max(1, round(settings.stalled_after / 2))
@@ -86,9 +88,10 @@ def procrastinate_app(url: str, settings: Settings, builder: Builder | None = No
             if job.attempts + 1 >= settings.max_attempts:
                 await manager.finish_job(job, status=jobs.Status.FAILED, delete_job=False)
                 await asyncio.to_thread(builder.store.give_back, item, STALLED)
-            else:
-                await asyncio.to_thread(builder.store.give_back, item, None)
+            else:  # queued again; shown as queued unless a worker took it meanwhile
+                attempts = await asyncio.to_thread(builder.store.attempts, item)
                 await manager.retry_job(job)
+                await asyncio.to_thread(builder.store.give_back, item, None, attempts)
 
     return app
 

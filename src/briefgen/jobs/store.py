@@ -183,13 +183,16 @@ class Store:
 
     # --- working ------------------------------------------------------------------------
 
-    def start(self, item_id: int, worker: str) -> Item | None:
+    def start(self, item_id: int, worker: str, retry: bool = False) -> Item | None:
         """Mark the item running by ``worker``; None if it is not queued (it was taken,
-        or finished, meanwhile). The only way an item starts, whichever queue runs it."""
+        or finished, meanwhile). The only way an item starts, whichever queue runs it.
+        ``retry``: the queue found the worker that had it gone (its heartbeat stopped),
+        so an item still marked running by that worker is taken over too."""
+        states = (QUEUED, RUNNING) if retry else (QUEUED,)
         with self.db.session() as session:
             taken = session.execute(
                 update(BuildItem)
-                .where(BuildItem.id == item_id, BuildItem.state == QUEUED)
+                .where(BuildItem.id == item_id, BuildItem.state.in_(states))
                 .values(state=RUNNING, waiting_spec=None, worker=worker, started_at=now(),
                         attempts=BuildItem.attempts + 1, done=0, total=0, current="")
             )  # fmt: skip
@@ -226,12 +229,15 @@ class Store:
                         problems=json.dumps(problems, ensure_ascii=False))
             )  # fmt: skip
 
-    def give_back(self, item_id: int, failed: str | None) -> None:
+    def give_back(self, item_id: int, failed: str | None, attempts: int | None = None) -> None:
         """A worker stopped under the item: queue it again, or give up with the reason
-        ``failed`` (a text with ``{spec}`` and ``{times}`` in it)."""
+        ``failed`` (a text with ``{spec}`` and ``{times}`` in it). ``attempts``: only if
+        the item is still at that attempt (no other worker took it over meanwhile)."""
         with self.db.session() as session:
             item = session.get(BuildItem, item_id)
             if item is None or item.state != RUNNING:
+                return
+            if attempts is not None and item.attempts != attempts:
                 return
             if failed is None:
                 item.state, item.worker = QUEUED, None
@@ -240,6 +246,11 @@ class Store:
                 times = "once" if item.attempts == 1 else f"{item.attempts} times"
                 reason = failed.format(spec=item.spec, times=times)
                 item.problems = json.dumps([reason], ensure_ascii=False)
+
+    def attempts(self, item_id: int) -> int | None:
+        with self.db.session() as session:
+            item = session.get(BuildItem, item_id)
+            return None if item is None else item.attempts
 
     def orphans(self, host: str) -> list[BuildItem]:
         """Items marked running by a process of ``host`` that no longer exists."""

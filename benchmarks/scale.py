@@ -15,8 +15,8 @@ real ``briefgen worker`` and ``briefgen serve --no-worker`` processes on loopbac
    says all are done: briefs per minute, and the ratio;
 2. with 2 workers rebuilding every brief (forced), it downloads a built PDF
    ``--requests`` times from ``--concurrency`` clients through 1 portal process, then
-   spread over 2: requests per second, latency percentiles, and the ratio. Every
-   download is checked to be the whole PDF.
+   spread over 2: requests per second, latency percentiles, and the ratio; then the
+   same with no build running. Every download is checked to be the whole PDF.
 
 The machine's cores are shared by everything here (PostgreSQL, the portals, each
 worker's render processes), so the ratios say how far one machine goes; see the
@@ -96,6 +96,7 @@ def all_finished(portal: Portal, jobs: list[str]) -> bool:
 
 def builds_per_minute(pg: Path, folder: Path, ids: list[str], workers: int) -> float:
     workspace = folder / f"builds-{workers}"
+    shutil.rmtree(workspace, ignore_errors=True)  # from an earlier round
     shutil.copytree(folder / "template", workspace)
     url = new_postgres_database(pg)
     logs = workspace / "logs"
@@ -135,22 +136,37 @@ async def downloads(urls: list[str], headers: dict, total: int,
 
 
 def downloads_per_second(pg: Path, folder: Path, ids: list[str], portals: int,
-                         args) -> tuple[float, list[float]]:  # fmt: skip
+                         args, workers: int = 2) -> tuple[float, list[float]]:  # fmt: skip
     workspace = folder / "builds-2"  # built by the 2-worker round
     url = new_postgres_database(pg)
-    logs = folder / f"downloads-{portals}"
-    logs.mkdir()
-    things, web = start(workspace, url, logs, 2, portals)
+    logs = Path(tempfile.mkdtemp(prefix=f"downloads-{portals}-{workers}-", dir=folder))
+    things, web = start(workspace, url, logs, workers, portals)
     with running(*things, *web):
-        jobs = build_all(web[0], ids, force=True)  # the builds the downloads run beside
+        # the builds the downloads run beside (none without workers)
+        jobs = build_all(web[0], ids, force=True) if workers else []
         urls = [f"http://127.0.0.1:{p.port}/download/{ids[0]}/pdf" for p in web]
         rate = asyncio.run(downloads(urls, dict(web[0].http.headers), args.requests,
                                      args.concurrency))  # fmt: skip
         building = not all_finished(web[0], jobs)
         wait_until("the rebuilds end", lambda: all_finished(web[0], jobs))
-    if not building:
+    if workers and not building:
         print(f"  (note: the rebuilds ended before the {portals}-portal downloads did)")
     return rate
+
+
+def alternate(rounds: int, setups: tuple, measure) -> dict:
+    """Each set-up measured ``rounds`` times, alternating: {set-up: (median, results)};
+    a result is a number or a tuple whose first item is the number."""
+    results: dict = {setup: [] for setup in setups}
+    for _ in range(rounds):
+        for setup in setups:
+            results[setup].append(measure(setup))
+
+    def number(result):
+        return result[0] if isinstance(result, tuple) else result
+
+    return {setup: (statistics.median(number(r) for r in found), found)
+            for setup, found in results.items()}  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -162,6 +178,9 @@ def main() -> None:
     parser.add_argument("--briefs", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="measure each set-up this many times, alternating, and print the "
+                        "median: a busy moment of a shared machine falls on all of them")
     args = parser.parse_args()
     if not (PG_BIN / "pg_ctl").exists():
         sys.exit(f"PostgreSQL is not installed ({PG_BIN}): scripts/install-system-packages --test")
@@ -169,17 +188,24 @@ def main() -> None:
         folder = Path(scratch)
         workspace_of(folder / "template", args.briefs, f"{BRIEF}.yaml")
         ids = [f"{BRIEF}-{n:02d}" for n in range(args.briefs)]
-        print(f"{os.cpu_count()} cores; {args.briefs} briefs (a PDF and a DOCX each)")
-        rates = {n: builds_per_minute(pg, folder, ids, n) for n in (1, 2)}
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before; "
+              f"{args.briefs} briefs (a PDF and a DOCX each)")
+        rates = alternate(args.rounds, (1, 2), lambda n: builds_per_minute(pg, folder, ids, n))
         for n, rate in rates.items():
-            ratio = f"  ({rate / rates[1]:.2f}x)" if n > 1 else ""
-            print(f"builds, {n} worker{'s' * (n > 1)}: {rate:6.1f} briefs/min{ratio}")
-        served = {n: downloads_per_second(pg, folder, ids, n, args) for n in (1, 2)}
-        for n, (rate, latencies) in served.items():
-            ratio = f"  ({rate / served[1][0]:.2f}x)" if n > 1 else ""
-            print(f"downloads while 2 workers build, {n} portal{'s' * (n > 1)}: "
-                  f"{rate:6.1f} requests/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
-                  f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms{ratio}")  # fmt: skip
+            ratio = f"  ({rate[0] / rates[1][0]:.2f}x)" if n > 1 else ""
+            print(f"builds, {n} worker{'s' * (n > 1)}: {rate[0]:6.1f} briefs/min{ratio}  "
+                  f"[{', '.join(f'{r:.1f}' for r in rate[1])}]")  # fmt: skip
+        for workers, when in ((2, "while 2 workers build"), (0, "with no build running")):
+            served = alternate(args.rounds, (1, 2), lambda n, workers=workers: downloads_per_second(
+                pg, folder, ids, n, args, workers))  # fmt: skip
+            for n, (rate, rounds) in served.items():
+                ratio = f"  ({rate / served[1][0]:.2f}x)" if n > 1 else ""
+                latencies = rounds[0][1]
+                print(f"downloads {when}, {n} portal{'s' * (n > 1)}: {rate:6.1f} requests/s, "
+                      f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
+                      f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms{ratio}  "
+                      f"[{', '.join(f'{r[0]:.1f}' for r in rounds)}]")  # fmt: skip
+        print(f"load average {os.getloadavg()[0]:.1f} after")
 
 
 if __name__ == "__main__":

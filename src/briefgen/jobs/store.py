@@ -108,12 +108,13 @@ class Store:
         """Queue a build of ``specs``. A spec already waiting joins its item (which then
         forces, if this request does); if every spec joins, that first item's job is
         returned. None if ``specs`` is empty."""
-        for _ in range(3):  # another process queued one of these specs meanwhile: join it
+        unique = list(dict.fromkeys(specs))
+        for attempt in range(4):
             try:
-                return self._request(list(dict.fromkeys(specs)), force, requested_by, enqueue)
-            except IntegrityError:
-                continue
-        return self._request(list(dict.fromkeys(specs)), force, requested_by, enqueue)
+                return self._request(unique, force, requested_by, enqueue)
+            except IntegrityError:  # another process queued one of them meanwhile: join it
+                if attempt == 3:
+                    raise
 
     def _request(self, specs, force, requested_by, enqueue) -> Job | None:
         with self.db.session() as session:

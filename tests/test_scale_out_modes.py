@@ -46,6 +46,7 @@ def test_a_worker_over_sqlite_and_serve_without_one_are_refused(tmp_path):
     assert worker.returncode == 1 and "Traceback" not in worker.stderr
     assert "briefgen worker needs a PostgreSQL database" in worker.stderr
     assert "with SQLite, builds run inside briefgen serve" in worker.stderr
+    assert not (workspace / ".briefgen").exists()  # refused before the database is made
     serve = briefgen("serve", "--workspace", str(workspace), "--no-worker")
     assert serve.returncode == 1 and "Traceback" not in serve.stderr
     assert "--no-worker needs a PostgreSQL database" in serve.stderr

@@ -97,7 +97,10 @@ def worker(
 
     if not (workspace / "briefs").is_dir():
         raise BriefgenError(NO_WORKSPACE.format(workspace=workspace))
-    db = open_database(url_of(workspace, database_url))
+    given = url_of(workspace, database_url)
+    if is_sqlite(given):  # refused before the file is made
+        raise BriefgenError(NEEDS_POSTGRESQL)
+    db = open_database(given)
     if not uses_postgresql(db):
         raise BriefgenError(NEEDS_POSTGRESQL)
     out_dir = (out or workspace / "build").resolve()
@@ -108,7 +111,7 @@ def worker(
     queue = PostgresQueue(url, builder, Settings(stalled_after, attempts))
     name = worker_name()
     typer.echo(f"briefgen worker {name}: building for {workspace.resolve()} from "
-               f"{shown_url(url)} (Ctrl-C stops after the build in hand)", err=True)  # fmt: skip
+               f"{shown_url(given)} (Ctrl-C stops after the build in hand)", err=True)  # fmt: skip
     run_in_foreground(queue, name)
 
 
@@ -154,19 +157,24 @@ def check_before_serving(workspace: Path, out: Path | None, database: str | None
                          worker: bool) -> None:  # fmt: skip
     """``briefgen serve``'s start-up checks of what builds need: a worker somewhere, and
     an output folder where renames and locks hold."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from briefgen.db import database_url as url_of
     from briefgen.jobs.storage import check_shared_folder
     from briefgen.portal.builds import NO_WORKER_ON_SQLITE
 
     if not (workspace / "briefs").is_dir():
         return  # serve says so
-    try:
-        sqlite = make_url(url_of(workspace, database)).get_backend_name() == "sqlite"
-    except ArgumentError:
-        sqlite = False  # serve says so
-    if not worker and sqlite:
+    if not worker and is_sqlite(url_of(workspace, database)):
         raise BriefgenError(NO_WORKER_ON_SQLITE)
     check_shared_folder((out or workspace / "build").resolve())
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether ``url`` names an SQLite database (False for one that is no URL at all:
+    opening it says what is wrong)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:
+        return False

@@ -178,9 +178,13 @@ def main() -> None:
     parser.add_argument("--briefs", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="measure each set-up this many times, alternating, and print the "
-                        "median: a busy moment of a shared machine falls on all of them")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="measure each set-up this many times, alternating, and print the "
+        "median: a busy moment of a shared machine falls on all of them",
+    )
     args = parser.parse_args()
     if not (PG_BIN / "pg_ctl").exists():
         sys.exit(f"PostgreSQL is not installed ({PG_BIN}): scripts/install-system-packages --test")
@@ -188,8 +192,10 @@ def main() -> None:
         folder = Path(scratch)
         workspace_of(folder / "template", args.briefs, f"{BRIEF}.yaml")
         ids = [f"{BRIEF}-{n:02d}" for n in range(args.briefs)]
-        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before; "
-              f"{args.briefs} briefs (a PDF and a DOCX each)")
+        print(
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before; "
+            f"{args.briefs} briefs (a PDF and a DOCX each)"
+        )
         rates = alternate(args.rounds, (1, 2), lambda n: builds_per_minute(pg, folder, ids, n))
         for n, rate in rates.items():
             ratio = f"  ({rate[0] / rates[1][0]:.2f}x)" if n > 1 else ""

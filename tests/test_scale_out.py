@@ -105,8 +105,11 @@ def test_a_build_asked_on_one_portal_shows_its_progress_on_the_other(tmp_path, u
             assert seen["specs"] == [f"briefs/{BRIEF}.yaml"] and seen["requested_by"] == "ada"
             assert b.http.get(f"/api/briefs/{BRIEF}").json()["building"] == job_id
             assert not (workspace / "build" / f"{BRIEF}.pdf").exists()
-        finished = wait_until("portal B shows it done",
-                              lambda: (j := b.job(job_id))["state"] == "done" and j, logs=logs)
+        finished = wait_until(
+            "portal B shows it done",
+            lambda: (j := b.job(job_id))["state"] == "done" and j,
+            logs=logs,
+        )
         assert finished["problems"] == [] and a.job(job_id) == finished
         assert b.http.get(f"/api/briefs/{BRIEF}").json()["state"] == "up to date"
     (item,) = items(url)
@@ -152,8 +155,11 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(tmp_path,
                               logs=logs)  # fmt: skip
     assert finished["state"] == "done", finished
     # Its fork server and render processes see it gone and end by themselves.
-    wait_until("the killed worker's render processes have ended",
-               lambda: session_members(victim) == [], patience=120)
+    wait_until(
+        "the killed worker's render processes have ended",
+        lambda: session_members(victim) == [],
+        patience=120,
+    )
     (item,) = items(url)
     survivor = next(w for w in workers if w.pid != victim)
     assert (item.attempts, int(item.worker.rpartition(":")[2])) == (2, survivor.pid)
@@ -175,8 +181,11 @@ def test_a_build_whose_workers_keep_dying_is_failed_with_the_reason(tmp_path, ur
                    lambda: (i := items(url)) and i[0].worker, logs=logs)  # fmt: skip
         victim = int(items(url)[0].worker.rpartition(":")[2])
         os.kill(victim, signal.SIGKILL)
-        failed = wait_until("the build is failed",
-                            lambda: (j := b.job(job_id))["state"] == "failed" and j, logs=logs)
+        failed = wait_until(
+            "the build is failed",
+            lambda: (j := b.job(job_id))["state"] == "failed" and j,
+            logs=logs,
+        )
     assert failed["problems"] == [
         f"briefs/{BRIEF}.yaml: the worker building it stopped before finishing, once "
         "(killed, out of memory, or its machine lost); not tried again: see the workers' logs"

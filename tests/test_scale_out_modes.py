@@ -79,8 +79,10 @@ def test_a_build_left_running_by_a_dead_portal_is_built_again_then_given_up(tmp_
     alive = orphan(db, "alive", "briefs/other.yaml", 1, os.getpid())  # still building: left alone
     builds = Builds(Workspace(workspace, workspace / "build"), db)
     builds.start()
-    job = wait_until("the orphan is built again",
-                     lambda: (j := builds.get("retried")).state in ("done", "failed") and j)
+    job = wait_until(
+        "the orphan is built again",
+        lambda: (j := builds.get("retried")).state in ("done", "failed") and j,
+    )
     assert job.state == "done" and job.done == job.total == 2
     states = {item.id: (item.state, item.attempts) for item in builds.store.items()}
     assert states[retried] == ("done", 2)

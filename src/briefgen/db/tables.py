@@ -105,9 +105,7 @@ class BuildItem(Base):
     __tablename__ = "build_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    job_id: Mapped[str] = mapped_column(
-        ForeignKey("build_jobs.id", ondelete="CASCADE"), index=True
-    )
+    job_id: Mapped[str] = mapped_column(ForeignKey("build_jobs.id", ondelete="CASCADE"), index=True)
     spec: Mapped[str] = mapped_column(String(1000))  # relative to the workspace
     force: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20), index=True)  # queued running done failed

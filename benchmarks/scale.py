@@ -1,5 +1,6 @@
-"""Builds per minute with one and two workers, and downloads per second through one and
-two portal processes while builds run: the figures of the scale-out set-up.
+"""Briefs built per minute with 1 and 2 workers; downloads per second via 1 and 2 portals.
+
+The figures of the scale-out set-up (downloads measured while builds run, and idle).
 
 Run from the repository root (needs PostgreSQL's programs, as the tests do:
 ``scripts/install-system-packages --test``, and the test extras):

@@ -17,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from briefgen.portal import create_app
-from briefgen.portal.builds import Job
 from briefgen.portal.serving import descendants
 from portal_fixtures import PASSWORD, bearer, built_workspace
 
@@ -77,17 +76,26 @@ def test_two_specs_with_one_id_are_listed_once_and_not_built_by_the_id(built):
     assert refused.status_code == 409 and "both have id" in refused.json()["detail"]
 
 
+def failed_job(store, spec: str, problems: list[str]):
+    """A job that failed with these problems, as a worker records one (in the database)."""
+    from briefgen.jobs.store import worker_name
+
+    job = store.request([spec], False, "ada", lambda _session, _items: None)
+    (item,) = store.items(job.id)
+    store.start(item.id, worker_name())
+    store.finish(item.id, problems)
+    return store.get(job.id)
+
+
 def test_errors_on_the_page_do_not_show_the_servers_folders(built):
     http = admin(built)
-    builds = http.app.state.builds
-    job = Job("0123456789abcdef", ["briefs/press-lines-astana.yaml"], False, state="failed")
-    job.problems = [
+    problems = [
         f"{built}/briefs/press-lines-astana.yaml: PermissionError: [Errno 13] "
         f"Permission denied: '{built}/build/.press-lines-astana.pdf.tmp'",
         "the build stopped: OSError: [Errno 28] No space left on device: "
         "'/var/lib/briefgen/scratch/briefgen-x1/123/out.pdf'",
     ]
-    builds.jobs[job.id] = job
+    job = failed_job(http.app.state.builds.store, "briefs/press-lines-astana.yaml", problems)
     shown = http.get(f"/api/builds/{job.id}").json()["problems"]
     assert shown == [
         "briefs/press-lines-astana.yaml: PermissionError: [Errno 13] Permission denied: "

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from briefgen import admin_cli, cli_authoring, cli_data
+from briefgen import admin_cli, cli_authoring, cli_data, cli_worker
 from briefgen.cli_common import DatasetOption, WorkspaceOption, report
 from briefgen.errors import BriefgenError
 
@@ -334,15 +334,22 @@ def serve(
             "whose X-Forwarded-For and X-Forwarded-Proto are believed.",
         ),
     ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(help="Build in this process too (--no-worker: leave builds to `briefgen "
+                     "worker` processes; needs PostgreSQL)."),  # fmt: skip
+    ] = True,
 ) -> None:
     """Serve the download portal: a page listing the workspace's briefs, to find,
     download (PDF, DOCX) and rebuild them, with a JSON API (/api, /openapi.json).
     Everyone signs in (briefgen users add) and sees what their clearance allows."""
+    from briefgen.cli_worker import check_before_serving
     from briefgen.portal.app import LOOPBACK_NAMES
     from briefgen.portal.serving import serve as run_portal
 
     hosts = allowed_host or [*LOOPBACK_NAMES, *([host] if host not in ("0.0.0.0", "::") else [])]
-    run_portal(workspace, out, host, port, hosts, database_url, forwarded_allow_ips)
+    check_before_serving(workspace, out, database_url, worker)
+    run_portal(workspace, out, host, port, hosts, database_url, forwarded_allow_ips, worker)
 
 
 @app.command()
@@ -374,6 +381,7 @@ def init(
 # Commands in modules of their own, listed after these in --help.
 cli_authoring.register(app)  # preview, schema
 admin_cli.register(app)  # users, tokens, audit
+cli_worker.register(app)  # worker
 
 
 def main() -> None:

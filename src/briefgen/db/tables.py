@@ -86,3 +86,38 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class BuildJob(Base):
+    """A build someone asked for: one or more specs (see :mod:`briefgen.jobs`)."""
+
+    __tablename__ = "build_jobs"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    requested_by: Mapped[str | None] = mapped_column(String(200))  # an account name
+    force: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+
+
+class BuildItem(Base):
+    """One spec of a build job: the unit a worker takes, builds and reports on."""
+
+    __tablename__ = "build_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("build_jobs.id", ondelete="CASCADE"), index=True)
+    spec: Mapped[str] = mapped_column(String(1000))  # relative to the workspace
+    force: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # queued running done failed
+    # The spec while the item waits and was never started: unique, so two portal
+    # processes asked for one spec at once make one item, and the second request joins
+    # it. Cleared when a worker takes the item (a later request queues a new build).
+    waiting_spec: Mapped[str | None] = mapped_column(String(1000), unique=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)  # outputs rendered
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    current: Mapped[str] = mapped_column(String(300), default="")  # the output last rendered
+    problems: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of messages
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # times a worker took it
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid building it
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -122,6 +122,7 @@ class JobModel(BaseModel):
     total: int
     current: str
     problems: list[str]
+    requested_by: str | None  # the account that asked for it
     url: str
 
 
@@ -139,17 +140,19 @@ def create_app(
     session_idle: dt.timedelta = dt.timedelta(minutes=30),
     throttle: tuple[int, int, dt.timedelta] = (5, 20, dt.timedelta(minutes=15)),
     oidc: OidcSettings | None = None,
+    worker: bool = True,
 ) -> FastAPI:
     """The portal for ``workspace``. ``allowed_hosts``: the names it may be reached by
     (default: loopback only), which keeps other web sites from reading it through a
     name that resolves to 127.0.0.1 (DNS rebinding). ``database``: its URL (default:
     ``BRIEFGEN_DATABASE_URL``, else the workspace's SQLite file). ``throttle``: failed
     sign-ins allowed per name and per address within a time. ``oidc``: single sign-on
-    through an OpenID provider (default: as ``BRIEFGEN_OIDC_*`` say, else none)."""
+    through an OpenID provider (default: as ``BRIEFGEN_OIDC_*`` say, else none).
+    ``worker``: build in this process too (else only ``briefgen worker`` builds)."""
     root = Path(workspace).resolve()
     space = Workspace(root, Path(out_dir).resolve() if out_dir else root / "build")
-    builds = Builds(space)
     db = open_database(database_url(root, database))
+    builds = Builds(space, db, worker=worker)
     per_name, per_address, window = throttle
     guard = Guard(db, Sessions(db, session_lifetime, session_idle),
                   Throttle(db, per_name, per_address, window))  # fmt: skip
@@ -161,6 +164,7 @@ def create_app(
         "with Authorization: Bearer <token> (briefgen tokens create NAME).",
         docs_url=None,  # the interactive docs load scripts from the internet
         redoc_url=None,
+        lifespan=builds.lifespan,  # this process's build worker, if any
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_NAMES)
     app.add_middleware(SecurityHeaders)
@@ -214,7 +218,7 @@ def create_app(
         fields = {**asdict(job), "problems": [hide_folders(p, root) for p in job.problems]}
         if not whole:
             failed = ["the build failed; an administrator can see why"] if job.problems else []
-            fields.update(done=0, total=0, current="", problems=failed)
+            fields.update(done=0, total=0, current="", problems=failed, requested_by=None)
         return JobModel(**fields, url=f"/api/builds/{job.id}")
 
     def building_for(viewer: Viewer, briefs: list[BriefInfo]) -> dict[str, JobModel]:
@@ -264,7 +268,7 @@ def create_app(
                      viewer: Viewer = person) -> RedirectResponse:  # fmt: skip
         brief = find(viewer, brief_id)
         may_build(viewer, brief)
-        builds.request([brief.spec], force=force)
+        builds.request([brief.spec], force=force, requested_by=viewer.name)
         record(request, viewer, "build", "queued", object=brief_id, force=force)
         return RedirectResponse(same_site(back), status_code=303)
 
@@ -274,7 +278,7 @@ def create_app(
         may_build(viewer)
         stale = list(dict.fromkeys(b.spec for b in catalogue(viewer)
                                    if b.state == STALE and not b.clash))  # fmt: skip
-        builds.request(stale)
+        builds.request(stale, requested_by=viewer.name)
         record(request, viewer, "build", "queued", object="stale briefs", specs=len(stale))
         return RedirectResponse(same_site(back), status_code=303)
 
@@ -371,7 +375,7 @@ def create_app(
         already queued or building returns the job that has it. Editors and admins only."""
         brief = find(viewer, brief_id)
         may_build(viewer, brief)
-        job = builds.request([brief.spec], force=force)
+        job = builds.request([brief.spec], force=force, requested_by=viewer.name)
         record(request, viewer, "build", "queued", object=brief_id, force=force)
         return job_model(job, viewer)
 
@@ -382,7 +386,7 @@ def create_app(
         may_build(viewer)
         stale = list(dict.fromkeys(b.spec for b in catalogue(viewer)
                                    if b.state == STALE and not b.clash))  # fmt: skip
-        job = builds.request(stale)
+        job = builds.request(stale, requested_by=viewer.name)
         response.status_code = 202 if job else 200
         if job:
             record(request, viewer, "build", "queued", object="stale briefs", specs=len(stale))

@@ -38,7 +38,7 @@ def is_loopback(host: str) -> bool:
 
 def serve(
     workspace: Path, out: Path | None, host: str, port: int, allowed_hosts: list[str],
-    database: str | None = None, forwarded_allow_ips: str | None = None,
+    database: str | None = None, forwarded_allow_ips: str | None = None, worker: bool = True,
 ) -> None:  # fmt: skip
     import uvicorn
 
@@ -64,7 +64,7 @@ def serve(
             f"cannot listen on {host}:{port}: {exc.strerror or str(exc).split(' (')[0]}; "
             "choose another --port"
         ) from None
-    app = create_app(workspace, out, allowed_hosts, database=database)
+    app = create_app(workspace, out, allowed_hosts, database=database, worker=worker)
     print(f"briefgen portal on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     config = uvicorn.Config(
         app, log_level="warning", proxy_headers=forwarded_allow_ips is not None,

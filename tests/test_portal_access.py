@@ -47,7 +47,10 @@ def portal(built_once, tmp_path, database_url):  # noqa: F811
     add_person(db, "rita", "OFFICIAL", "reader", password=PASSWORD)
     add_person(db, "eddie", "OFFICIAL-SENSITIVE", "editor", password=PASSWORD)
     add_person(db, "pat", "TOP SECRET", "reader", releasable_only=True, password=PASSWORD)
-    return app
+    yield app
+    # A build asked for starts this process's worker (no lifespan under TestClient): stop
+    # it before the test's database goes, or it keeps trying to reach it.
+    app.state.builds.stop(wait_seconds=60)
 
 
 def http(app, headers=None) -> TestClient:

@@ -49,9 +49,13 @@ class EmbeddedQueue:
                 self.thread.start()
         self.wake.set()
 
-    def stop(self) -> None:
+    def stop(self, wait_seconds: float = 5) -> None:
+        """Stop taking builds; the one in hand goes on for ``wait_seconds`` (if the process
+        then ends, its item is found orphaned by the next runner on this machine)."""
         self.stopping = True
         self.wake.set()
+        if self.thread is not None:
+            self.thread.join(wait_seconds)
 
     def recover(self) -> None:
         for item in self.store.orphans(socket.gethostname()):

@@ -71,8 +71,8 @@ class Builds:
         if self.worker:
             self.queue.start()
 
-    def stop(self) -> None:
-        self.queue.stop()
+    def stop(self, wait_seconds: float = 5) -> None:
+        self.queue.stop(wait_seconds)
 
     @asynccontextmanager
     async def lifespan(self, _app):

@@ -198,3 +198,19 @@ def test_an_audience_can_limit_the_age_of_sources(tmp_path, minimal_spec):
         "'conference-held-in-astana', from a source of 2025-10, older than the audience's "
         "limit of 3 months at 2026-03-02; check it still holds",
     ]
+
+
+def test_a_source_s_control_characters_never_reach_the_terminal(folder, tmp_path):
+    # A source comes from outside: an escape sequence (here one that sets the terminal's
+    # title), a bell or a bidi override in its text is shown escaped, as in messages.
+    text = tmp_path / "note.txt"
+    text.write_text("A SYNTHETIC EXAMPLE.\n\nHello \x1b]0;PWNED\x07 and \u202ereversed.\n",
+                    "utf-8")  # fmt: skip
+    added = briefgen("data", "add-source", str(text), "--dataset", str(folder), "--id",
+                     "note-2026", "--publisher", "P", "--title", "T", "--date", "2026")  # fmt: skip
+    found = briefgen("data", "find", "Hello", "--source", "note-2026", "--dataset", str(folder))
+    for result in (added, found):
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert "\u202e" not in result.stdout
+        assert "Hello \\x1b]0;PWNED\\x07 and \\u202ereversed." in result.stdout

@@ -208,5 +208,9 @@ def where_in(words: str, paragraph: str, fold: bool = False) -> tuple[int, int] 
 
 
 def shown(paragraph: str) -> str:
-    """A paragraph as a curator reads it in a listing: a soft hyphen shown as ``-``."""
-    return paragraph.replace(SOFT_HYPHEN, "-")
+    """A paragraph as a curator reads it in a listing: a soft hyphen shown as ``-``, and
+    control characters escaped (a source, a PDF above all, comes from outside: an escape
+    sequence in its text must not reach the terminal)."""
+    from briefgen.errors import escaped
+
+    return escaped(paragraph.replace(SOFT_HYPHEN, "-"))

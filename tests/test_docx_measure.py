@@ -120,7 +120,7 @@ def test_an_ordinary_build_does_not_measure(tmp_path, monkeypatch):
 
 def test_without_libreoffice_a_build_says_so_once_and_goes_on(tmp_path, monkeypatch):
     monkeypatch.setattr(office, "find_soffice", lambda: None)
-    options = BuildOptions(formats=("docx",), strict=True)  # strict: measured, never fails
+    options = BuildOptions(formats=("docx",), measure_docx=True)
     report = build_briefs([PRESS, MINISTER], out_dir=tmp_path, options=options)
     said = [note for note in report.notes if "not measured" in note]
     assert said == [f"DOCX pages not measured: {office.NOT_INSTALLED}"]
@@ -129,6 +129,26 @@ def test_without_libreoffice_a_build_says_so_once_and_goes_on(tmp_path, monkeypa
     for entry in entries.values():
         assert entry["pages"] is None
         assert entry["pages_from"] == f"not measured: {office.NOT_INSTALLED}"
+
+
+def test_without_libreoffice_a_strict_build_stops_and_writes_nothing(tmp_path, monkeypatch):
+    # --strict promises every page budget was checked: a DOCX it could not measure fails
+    # the build (and again on the next run: nothing was written to be "up to date").
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    for _ in range(2):
+        with pytest.raises(BriefgenError) as excinfo:
+            build_briefs([PRESS], out_dir=tmp_path, options=BuildOptions(strict=True))
+        (problem,) = excinfo.value.problems
+        assert problem.message == (
+            f"DOCX pages not measured: {office.NOT_INSTALLED}; --strict checks every DOCX "
+            "against its page budget: install LibreOffice (scripts/install-system-packages "
+            "does), or build with --no-measure-docx"
+        )
+        assert excinfo.value.summary == "nothing was written"
+        assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
+    report = build_briefs([PRESS], out_dir=tmp_path,
+                          options=BuildOptions(strict=True, measure_docx=False))  # fmt: skip
+    assert (tmp_path / "press-lines-astana.docx").is_file() and not report.notes
 
 
 def test_a_docx_built_unmeasured_is_measured_when_asked(tmp_path, monkeypatch):

@@ -135,8 +135,9 @@ def measure_docx(
 ) -> list[str]:
     """Count the pages of every DOCX just written, laid out by LibreOffice in one process
     (see briefgen.office), into ``outputs``; a note for the build if they
-    could not be counted, said once, however many briefs. Never an error: Word lays out
-    its own pages, and a DOCX not measured is as good as before."""
+    could not be counted, said once, however many briefs. An error only under --strict,
+    which gates page budgets: else Word lays out its own pages, and a DOCX not measured
+    is as good as before."""
     written = {
         job.brief.output_id: found for job, found in zip(jobs, outputs, strict=True)
         if "docx" in found
@@ -159,7 +160,14 @@ def measure_docx(
     if not missed:
         return []
     which = "" if len(missed) == len(written) else f" of {', '.join(missed)}"
-    return [f"DOCX pages{which} not measured: {measured.why_not}"]
+    note = f"DOCX pages{which} not measured: {measured.why_not}"
+    if options.strict:  # the build that gates page budgets cannot pass what it never checked
+        raise BriefgenError(
+            f"{note}; --strict checks every DOCX against its page budget: install "
+            "LibreOffice (scripts/install-system-packages does), or build with "
+            "--no-measure-docx"
+        )
+    return [note]
 
 
 def docx_unmeasured(entry: dict) -> bool:

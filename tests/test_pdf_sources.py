@@ -360,9 +360,17 @@ def test_a_pdf_is_read_once_and_then_taken_from_the_cache(tmp_path, report_pdf, 
     pdfsource.READ.clear()  # as in the next run of briefgen
     assert pdf_pages(path) == REPORT_PAGES and len(reads) == 2  # from the cache
     (entry,) = (tmp_path / "cache").iterdir()
+    # The sources' text (a marked one, perhaps) is the user's alone.
+    assert (entry.stat().st_mode & 0o777, entry.parent.stat().st_mode & 0o777) == (0o600, 0o700)
     entry.write_text('{"not": "pages"}', "utf-8")  # a damaged or foreign entry: read again
     pdfsource.READ.clear()
     assert pdf_pages(path) == REPORT_PAGES and len(reads) == 4
+    older = entry.with_name(entry.name.replace(pdfsource.reader_version(), "0" * 16))
+    older.write_text("[]", "utf-8")  # what an older briefgen read: removed when one is kept
+    pdfsource.READ.clear()
+    (path.parent / "other.pdf").write_bytes(path.read_bytes() + b"% other\n")
+    assert pdf_pages(path.parent / "other.pdf") == REPORT_PAGES
+    assert not older.exists() and entry.exists()
 
 
 def test_a_folder_with_only_a_new_source_checks_clean(tmp_path, report_pdf):

@@ -9,14 +9,16 @@ named by the SHA-256 of the PDF's bytes and of the code that reads it
 a changed file or a changed rule is read afresh, and a cache deleted costs one
 reading. Entries are JSON (never pickled), capped in size and checked for shape
 before use; anything else is ignored. The cache is outside the dataset, so it
-is never committed with it. Writing it is best effort: a read-only home still
-works, only slower.
+is never committed with it. It holds the sources' text, so its folder and files
+are the user's alone (0700, 0600). Writing it is best effort: a read-only home
+still works, only slower.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from briefgen.inputfiles import read_regular_file
@@ -56,11 +58,22 @@ def recall(digest: str, reader: str) -> Pages | None:
 
 
 def keep(digest: str, reader: str, pages: Pages) -> None:
+    """Keep what was read, readable by this user only: a source's text may be marked,
+    and whoever could write here could make a quote pass that its PDF does not hold.
+    Entries an older reader wrote are removed on the way (never read again)."""
     target = entry(digest, reader)
-    staged = target.with_name(f".{target.name}.{os.getpid()}")
+    staged = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # mkstemp: a new file of our own (0600, never through a link someone left there).
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
+        staged = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(pages, file, ensure_ascii=False)
         os.replace(staged, target)  # whole or not at all, for a reader at the same time
+        for old in target.parent.glob("*.json"):
+            if not old.name.endswith(f"-{reader}.json"):
+                old.unlink(missing_ok=True)
     except OSError:
-        staged.unlink(missing_ok=True)
+        if staged is not None:
+            staged.unlink(missing_ok=True)

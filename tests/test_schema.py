@@ -194,3 +194,16 @@ def test_the_pre_commit_hooks_stop_a_broken_spec(tmp_path):
     said = broken.stdout + broken.stderr  # git passes on what the hook printed
     assert "briefs/sample.yaml:8:1: error: audience: unknown audience 'ministr'" in said
     assert run("git", "log", "--oneline").stdout.count("\n") == 1  # only the good commit
+
+
+def test_the_schema_advice_for_another_dataset_clears_the_warning(tmp_path, changed_dataset):
+    # Built against a dataset of its own, a workspace is told the command that rewrites
+    # its schema from that dataset: followed as given, the warning goes.
+    init_workspace(tmp_path / "ws", "2026-03-02")
+    dataset = changed_dataset("facts", "online-ihl-courses", id="online-ihl-courses-2025")
+    (warning,) = check_briefs([tmp_path / "ws" / "briefs"], dataset_path=dataset).warnings
+    command = str(warning).split("run: ", 1)[1]
+    assert command == f"briefgen schema --workspace {tmp_path / 'ws'} --dataset {dataset}"
+    result = briefgen(*command.split()[1:])
+    assert result.returncode == 0, result.stderr
+    assert check_briefs([tmp_path / "ws" / "briefs"], dataset_path=dataset).warnings == []

@@ -70,7 +70,7 @@ def out_of_date(workspace: Path, dataset_path: Path | None = None) -> Problem | 
     return Problem(
         "out of date: the dataset, the audiences or the marking scheme changed since it was "
         "written, so editors complete old choices; run: briefgen schema --workspace "
-        f"{workspace}",
+        f"{workspace}" + (f" --dataset {dataset_path}" if dataset_path is not None else ""),
         path,
         severity="warning",
     )

@@ -213,6 +213,14 @@ def test_missing_source_file(mini, tmp_path):
     ]
 
 
+def test_a_missing_source_file_is_named_as_the_dataset_writes_it(mini, tmp_path):
+    # Not as the by-name fallback tried (a folder of a user's that holds files by name).
+    assert errors_of(mini, ("file: src.txt", "file: sources/gone.pdf")) == [
+        f"sources[0].file: cannot read {tmp_path / 'sources' / 'gone.pdf'}: "
+        "No such file or directory"
+    ]
+
+
 @pytest.mark.parametrize(
     ("date", "message"),
     [

@@ -168,7 +168,7 @@ def read_source_texts(
     for index, source in enumerate(content.sources):
         # A folder given by the user holds the files by name; ours keeps the relative path.
         text_path = folder / source.file
-        if not text_path.exists():
+        if not text_path.exists() and (folder / Path(source.file).name).exists():
             text_path = folder / Path(source.file).name
         # Only a regular file inside the folder: not /etc/passwd, not a FIFO or device.
         if not text_path.resolve().is_relative_to(folder.resolve()) or (

@@ -46,8 +46,11 @@ def folder(tmp_path) -> Path:
         "ftp://example.org/report.pdf",
         "example.org/report.pdf",
         "https://trusted.example@other.example/",
-        "https://example.org/a report.pdf",
         'https://example.org/"><b>',
+        "https://[evil/",
+        "https://example.org/]x[",
+        "https://example.org/%00",
+        "https://-bad.example/",
     ],
 )
 def test_a_source_url_must_be_a_web_address(folder, url):
@@ -60,9 +63,40 @@ def test_a_source_url_must_be_a_web_address(folder, url):
     assert path.read_text("utf-8").splitlines()[problem.line - 1].strip().startswith("url:")
     assert problem.message.startswith("sources[0].url: ")
     assert problem.message.endswith(
-        "is not a web address; give one that starts with https:// (or http://), or leave "
-        "url: out"
+        "is not a web address: give one as https://host/path (or http://), with no spaces, "
+        "quotes or user@ part, or leave url: out"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # Invisible, or looking like another: the reader must see where the link goes.
+        ("https://\u2060example.org/wj", "holds U+2060, which is not printable ASCII"),
+        ("https://\u0435xample.org/", "holds U+0435, which is not printable ASCII"),
+        ("https://example.org/\u200b", "holds U+200B, which is not printable ASCII"),
+        ("https://example.org/a report.pdf", "holds white space (U+0020)"),
+        (" https://example.org/", "holds white space (U+0020)"),
+        ("https://example.org/\tx", "holds white space (U+0009)"),
+        ("https://example.org/" + "a" * 2000, "is longer than 2,000 characters"),
+    ],
+)
+def test_a_source_url_shows_where_it_goes(folder, url, said):
+    path = folder / "data.yaml"
+    path.write_text(path.read_text("utf-8").replace(URL, yaml.safe_dump(url).split("\n")[0]))
+    with pytest.raises(BriefgenError) as excinfo:
+        load_dataset(folder)
+    (problem,) = excinfo.value.problems
+    assert problem.message.startswith("sources[0].url: '") and said in problem.message
+    assert "\t" not in str(problem) and "\u2060" not in str(problem)  # shown escaped
+
+
+def test_ordinary_addresses_are_taken():
+    from briefgen.datamodel import check_web_address
+
+    for url in ("https://en.wikipedia.org/wiki/Geneva_Conventions_(1949)", "http://[::1]:8080/x",
+                "https://xn--e1afmkfd.xn--p1ai/doc?id=7&lang=ru#p-3", URL):  # fmt: skip
+        assert check_web_address(url) == url
 
 
 def test_a_citation_gives_the_page_and_the_address(folder):

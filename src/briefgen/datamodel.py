@@ -44,18 +44,39 @@ def check_partial_date(value: str) -> str:
 
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 
-# http(s), a host with no user part (``https://trusted@other``), and none of the
-# characters RFC 3986 leaves out of addresses (which a writer would have to escape).
-WEB_ADDRESS = re.compile(r'^https?://[^\s/?#@"<>\\^`{|}]+(?:[/?#][^\s"<>\\^`{|}]*)?$', re.I)
+# http(s); a host name (letters, digits, dots, hyphens: a non-Latin name in its xn--
+# form), an IPv4 or a bracketed IPv6 address, with no user part (``https://trusted@
+# other``); then only the characters RFC 3986 allows, printable ASCII all: a reader
+# must see the address the link goes to (no invisible or look-alike characters).
+WEB_ADDRESS = re.compile(
+    r"^https?://(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?"
+    r"(?:[/?#][a-z0-9\-._~!$&'()*+,;=:@/?#%]*)?$",
+    re.I,
+)
+LONGEST_WEB_ADDRESS = 2000  # what browsers and servers reliably take; a page of endnotes else
 
 
 def check_web_address(value: str) -> str:
     """Where a source was published: an http(s) address, since briefs print it as a link
     (never javascript:, file: or data:, which a reader's click would run or open)."""
-    if not WEB_ADDRESS.match(value) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+    shown = repr(value if len(value) <= 80 else value[:77] + "...")
+    if len(value) > LONGEST_WEB_ADDRESS:
+        raise ValueError(f"{shown} is longer than {LONGEST_WEB_ADDRESS:,} characters; give "
+                         "the address of the page itself")  # fmt: skip
+    odd = next((c for c in value if not " " < c < "\x7f"), None)
+    if odd is not None and odd.isspace():
+        raise ValueError(f"{shown} holds white space (U+{ord(odd):04X}), which no address "
+                         "has: remove it at either end, or write it as %20 inside")  # fmt: skip
+    if odd is not None:
         raise ValueError(
-            f"'{value[:80]}' is not a web address; give one that starts with https:// "
-            "(or http://), or leave url: out"
+            f"{shown} holds U+{ord(odd):04X}, which is not printable ASCII: a reader would "
+            "not see where the link goes; write the address percent-encoded (a non-Latin "
+            "host in its xn-- form)"
+        )
+    if not WEB_ADDRESS.match(value) or "%00" in value:
+        raise ValueError(
+            f"{shown} is not a web address: give one as https://host/path (or http://), "
+            "with no spaces, quotes or user@ part, or leave url: out"
         )
     return value
 

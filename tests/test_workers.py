@@ -377,3 +377,59 @@ def test_a_stopping_portal_starts_no_worker_after_killing_them(tmp_path):
     assert "Traceback" not in result.stderr
     # The second round refused; nothing left running; the scratch folder removed.
     assert result.stdout.split("\n")[0] == "{'error': 'WorkersStopped'} False [] False"
+
+
+# --- A command killed outright: its workers end with it ----------------------------------
+
+KILLED_PROBE = """
+import functools, os, sys, time
+from pathlib import Path
+import briefgen.render
+from briefgen.build import BuildOptions, build_briefs
+
+def rendering_for_ever(started, *args, **kwargs):  # in a worker: as a long render
+    Path(started).write_text(f"{{os.getpid()}} {{os.getppid()}}")
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    briefgen.render.write_output = functools.partial(rendering_for_ever, {started!r})
+    build_briefs([Path({spec!r})], out_dir=Path({out!r}), options=BuildOptions(jobs=2))
+"""
+
+
+def test_a_command_killed_while_its_workers_render_leaves_none_behind(tmp_path):
+    # SIGKILL (or the out-of-memory killer) gives the command no time to stop its workers;
+    # a worker busy rendering then waited for ever on its queue, with its fork server.
+    started = tmp_path / "started"
+    script = tmp_path / "probe.py"
+    spec = BRIEFS / "press-lines-astana.yaml"
+    script.write_text(KILLED_PROBE.format(started=str(started), out=str(tmp_path / "out"),
+                                          spec=str(spec)))  # fmt: skip
+    command = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not started.exists() or not started.read_text():  # a worker is rendering
+            assert command.poll() is None, command.stderr.read()
+            assert time.monotonic() < deadline, "no worker started rendering"
+            time.sleep(0.05)
+    finally:
+        command.kill()
+        command.wait()
+    worker, fork_server = map(int, started.read_text().split())
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as file:
+                return file.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 60  # each ends as soon as it sees the command gone
+    while alive(worker) or alive(fork_server):
+        if time.monotonic() > deadline:
+            for pid in (worker, fork_server):
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"left running: worker {alive(worker)}, fork server {alive(fork_server)}")
+        time.sleep(0.05)

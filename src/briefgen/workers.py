@@ -29,6 +29,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import select
 import shutil
 import signal
 import tempfile
@@ -169,7 +170,7 @@ def worker_pool(workers: int, folder: Path | None = None) -> Iterator[ProcessPoo
             mp_context=context(),
             max_tasks_per_child=RENDERS_PER_WORKER,
             initializer=start_worker,
-            initargs=(str(folder or scratch_root()),),
+            initargs=(str(folder or scratch_root()), os.getpid()),
         )
         try:
             yield pool
@@ -207,11 +208,33 @@ def own_folder() -> Path:
     return _own[1]
 
 
-def start_worker(folder: str) -> None:
-    """Run in each worker as it starts, after the fork: its own folder, in ``folder``."""
+def start_worker(folder: str, command: int | None = None) -> None:
+    """Run in each worker as it starts, after the fork: its own folder, in ``folder``;
+    and an end with the ``command``'s process (the one whose pool this is)."""
     global _own
     _own = (os.getpid(), Path(folder) / str(os.getpid()))
     _own[1].mkdir(parents=True, exist_ok=True)
+    if command is not None:
+        end_with(command)
+
+
+def end_with(pid: int) -> None:
+    """End this process when process ``pid`` ends. A worker's parent is the fork server,
+    not the command; and a command killed outright (SIGKILL, the out-of-memory killer)
+    would leave a worker busy rendering, then waiting on a queue it still holds both
+    ends of, for ever. A pidfd is readable once its process has ended: no polling."""
+    try:
+        watched = os.pidfd_open(pid)
+    except ProcessLookupError:  # gone already
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (a kernel before 5.3): as before
+        return
+
+    def watch() -> None:
+        select.select([watched], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-command", daemon=True).start()
 
 
 def start_server() -> None:

@@ -230,3 +230,29 @@ def test_fifty_briefs_queued_at_once_are_each_built_exactly_once(tmp_path, url):
     for brief_id, entry in manifest.items():
         for file in entry["files"]:
             assert (workspace / "build" / file["name"]).stat().st_size == file["bytes"], brief_id
+
+
+def test_a_worker_told_to_stop_finishes_the_build_in_hand_quietly(tmp_path, url):
+    # SIGTERM (systemctl stop, Ctrl-C) during a build: the worker finishes it, records it
+    # done, and ends, with no traceback and nothing left for another worker to retry.
+    workspace, (a, b), workers = start(tmp_path, url)
+    logs = [w.log for w in workers]
+    with running(*workers, a, b):
+        with hold(workspace):
+            job_id = a.http.post(f"/api/briefs/{BRIEF}/build").json()["id"]
+            wait_until("a worker has rendered the brief and waits to write it",
+                       lambda: (j := b.job(job_id))["total"] and j["done"] == j["total"],
+                       logs=logs)  # fmt: skip
+            builder = int(items(url)[0].worker.rpartition(":")[2])
+            stopped = next(w for w in workers if w.pid == builder)
+            os.kill(builder, signal.SIGTERM)
+            wait_until("the worker says it stops after the build in hand",
+                       lambda: "stopping after the build in hand" in stopped.log.read_text(),
+                       logs=logs)  # fmt: skip
+        assert stopped.process.wait(timeout=300) == 0
+        finished = b.job(job_id)
+    log = stopped.log.read_text()
+    assert finished["state"] == "done" and "Traceback" not in log, log
+    (item,) = items(url)
+    assert (item.state, item.attempts, int(item.worker.rpartition(":")[2])) == ("done", 1, builder)
+    assert [row[1:3] for row in queue_rows(url)] == [("succeeded", 1)]

@@ -136,7 +136,7 @@ def run_in_foreground(queue, name: str) -> None:
             if signals > 1:
                 os._exit(128 + signal.SIGTERM)
             typer.echo("briefgen worker: stopping after the build in hand", err=True)
-            work.cancel()
+            queue.stop_taking()
 
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):

@@ -108,6 +108,7 @@ class PostgresQueue:
         self.thread: threading.Thread | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task | None = None
+        self.workers: list = []  # procrastinate's, while work() runs
         self.lock = threading.Lock()
 
     def enqueue(self, session, items) -> None:
@@ -118,13 +119,29 @@ class PostgresQueue:
             ).defer(item=item.id)
 
     async def work(self, name: str) -> None:
-        """Take jobs until cancelled; then finish the build in hand and stop."""
+        """Take jobs until :meth:`stop_taking` (or cancelled); then finish the build in
+        hand and stop."""
+        from procrastinate.worker import Worker
+
+        self.task = asyncio.current_task()
         app = procrastinate_app(self.url, self.settings, self.builder)
         async with app.open_async():
-            await asyncio.gather(
-                app.run_worker_async(queues=[BUILDS], name=name, concurrency=1),
-                app.run_worker_async(queues=[HOUSEKEEPING], name=f"{name}-housekeeping"),
-            )
+            self.workers = [
+                Worker(app=app, **{**app.worker_defaults, **options})
+                for options in ({"queues": [BUILDS], "name": name, "concurrency": 1},
+                                {"queues": [HOUSEKEEPING], "name": f"{name}-housekeeping"})
+            ]  # fmt: skip
+            # Stopped by their own stop(): each finishes the job in hand, then returns,
+            # before the app closes (cancelled, a job could end after it, and fail).
+            await asyncio.gather(*(worker.run() for worker in self.workers))
+
+    def stop_taking(self) -> None:
+        """Take no more jobs, and return from :meth:`work` once the build in hand is
+        done (call it on the loop work() runs on: a signal handler, call_soon_threadsafe)."""
+        for worker in self.workers:
+            worker.stop()
+        if not self.workers and self.task is not None:  # still connecting: nothing in hand
+            self.task.cancel()
 
     def start(self) -> None:
         """Run one worker on a thread of this process (``briefgen serve``'s own)."""
@@ -153,6 +170,6 @@ class PostgresQueue:
         """Stop taking jobs. A build in hand goes on for ``wait_seconds``; if the process
         then ends, that job counts as stalled and another worker retries it."""
         if self.loop is not None and self.task is not None and not self.task.done():
-            self.loop.call_soon_threadsafe(self.task.cancel)
+            self.loop.call_soon_threadsafe(self.stop_taking)
         if self.thread is not None:
             self.thread.join(wait_seconds)

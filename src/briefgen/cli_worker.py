@@ -146,10 +146,15 @@ def run_in_foreground(queue, name: str) -> None:
         except asyncio.CancelledError:
             pass
 
+    import psycopg
+    from procrastinate.exceptions import ConnectorException
+
     try:
         asyncio.run(main())
-    except OSError as exc:  # the database went away
-        print(f"briefgen worker: stopped: {exc}", file=sys.stderr)
+    except (OSError, psycopg.Error, ConnectorException) as exc:
+        # The database went away, or has no connection to spare (max_connections).
+        print(f"briefgen worker: stopped: the database: {str(exc).strip()}; see its log, and "
+              "docs/deploy.md on connections per worker", file=sys.stderr)  # fmt: skip
         sys.exit(1)
 
 

@@ -33,12 +33,12 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from briefgen import __version__
 from briefgen.accounts import Viewer
 from briefgen.db import database_url, open_database
+from briefgen.portal.api_models import BriefModel, FileModel, JobModel, StateChange
 from briefgen.portal.auth import Guard, NotSignedIn, login_routes, not_signed_in
 from briefgen.portal.builds import Builds, Job
 from briefgen.portal.catalogue import (
@@ -82,53 +82,6 @@ PAGE = jinja2.Environment(
 )
 STYLESHEET = files("briefgen.portal").joinpath("static/portal.css").read_bytes()
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
-
-
-# --- the JSON API's shapes (they make the OpenAPI description) ------------------------
-
-
-class FileModel(BaseModel):
-    format: str
-    bytes: int
-    sha256: str
-    pages: int | None
-    built: str | None
-    url: str
-
-
-class BriefModel(BaseModel):
-    id: str
-    title: str
-    audience: str
-    marking: str
-    date: str
-    reference: str
-    edition: str
-    spec: str
-    state: str
-    building: str | None  # the id of the job building it, if any
-    draft: bool  # built as a draft (DRAFT on every page)
-    stale_because: list[str]  # when stale: which input changed, or which option differed
-    problems: list[str]
-    files: list[FileModel]
-    preview_url: str | None
-
-
-class JobModel(BaseModel):
-    id: str
-    state: str
-    specs: list[str]
-    done: int
-    total: int
-    current: str
-    problems: list[str]
-    requested_by: str | None  # the account that asked for it
-    url: str
-
-
-class StateChange(BaseModel):
-    queued: int  # specs queued by this request
-    job: JobModel | None
 
 
 def create_app(

@@ -13,7 +13,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import build_briefs, load_all
+from briefgen.build import BuildOptions, build_briefs, load_all
 from briefgen.compose import Context, compose_brief
 from briefgen.document import Chart, ChartEvent, FactEntry
 from briefgen.errors import BriefgenError
@@ -99,7 +99,7 @@ def test_workstreams_among_other_points_are_introduced_as_such(built):
     for suffix, read in (("pdf", lambda p: "\n".join(pdf_pages(p))),
                          ("docx", lambda p: "\n".join(docx_paragraphs(p)))):  # fmt: skip
         text = read(out / f"delegation-national-committees.{suffix}")
-        lead = text.index("The initiative's workstreams:")
+        lead = text.index("One of the initiative's workstreams:")  # it shows one
         assert text.index("Strengthening national IHL committees", lead) > lead, suffix
         assert "The article reports that the initiative encourages states to invest" in text[lead:]
 
@@ -247,3 +247,15 @@ def test_the_decision_block_is_not_split_across_pages(built):
     pages = pdf_pages(out / "minister-hlm-2026-ru.pdf")
     (signed,) = [page for page in pages if "Подпись:" in page]
     assert "Согласовано" in signed and "Решение" in signed
+
+
+def test_a_single_workstream_is_introduced_as_one(tmp_path):
+    # The Red Crescent note's releasable edition keeps one workstream of its section.
+    options = BuildOptions(formats=("html",), edition="releasable")
+    build_briefs([BRIEFS / "red-crescent-outreach.yaml"], out_dir=tmp_path, options=options)
+    import html as markup
+
+    html = markup.unescape((tmp_path / "red-crescent-outreach-releasable.html").read_text("utf-8"))
+    assert html.count('class="lead-in"') == 1
+    assert "One of the initiative's workstreams:" in html
+    assert "The initiative's workstreams:" not in html

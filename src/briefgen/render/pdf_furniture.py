@@ -14,7 +14,8 @@ written the PDF, each such sequence becomes ``/Artifact <</Type /Pagination /Sub
 /Header>>`` (or ``/Footer``, ``/Watermark``: where its text starts, in the top margin, the
 bottom margin, or over the body), and leaves the parent tree. Page 1's header is the one
 exception: its elements become the first paragraph of the document, so assistive
-technology reads the marking first, as a sighted reader sees it first.
+technology reads the marking first, as a sighted reader sees it first; so does page 1's
+watermark, after it, so that a draft is heard to be one.
 """
 
 from __future__ import annotations
@@ -58,8 +59,11 @@ def tag_page_furniture(data: bytes, margins: list[Margins]) -> bytes:
             if not orphans:
                 continue
             first_page = index == 0
-            for mcid, kind in artifacts(pdf, page, orphans, margins[index], first_page).items():
-                if first_page and kind == "Header":
+            found = artifacts(pdf, page, orphans, margins[index], first_page)
+            # Page 1's marking, then its DRAFT (a draft must be heard as one, once), are
+            # read first; everything else of the furniture is an artifact.
+            for mcid, kind in sorted(found.items(), key=lambda item: item[1] != "Header"):
+                if first_page and kind in ("Header", "Watermark"):
                     top = top_element(mcids[mcid], document)
                     if all(top.objgen != e.objgen for e in read_first):
                         read_first.append(top)
@@ -96,7 +100,8 @@ def top_element(element: Dictionary, document: Dictionary) -> Dictionary:
 
 def artifacts(pdf, page, orphans: set[int], margins: Margins, keep_header: bool) -> dict[int, str]:
     """Rewrite the page's marked-content sequences whose MCID is in ``orphans`` as
-    pagination artifacts (but for its header, if ``keep_header``); return each one's
+    pagination artifacts (but for its header and watermark, if ``keep_header``: page 1's
+    are read first); return each one's
     kind: Header, Footer or Watermark."""
     instructions = pikepdf.parse_content_stream(page)
     media = [float(value) for value in page.mediabox]
@@ -125,7 +130,7 @@ def artifacts(pdf, page, orphans: set[int], margins: Margins, keep_header: bool)
             kinds[pending] = kind_at(ctm.transform((0, 0))[1], media, margins)
             pending = None
     for mcid, kind in kinds.items():
-        if keep_header and kind == "Header":
+        if keep_header and kind in ("Header", "Watermark"):  # page 1's: read first
             continue
         properties = Dictionary(Type=Name.Pagination, Subtype=Name("/" + kind))
         if kind != "Watermark":

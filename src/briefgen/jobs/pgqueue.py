@@ -108,7 +108,7 @@ class PostgresQueue:
         self.thread: threading.Thread | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task | None = None
-        self.workers: list = []  # procrastinate's, while work() runs
+        self.stop_requested = asyncio.Event()  # bound to work()'s loop when first awaited
         self.lock = threading.Lock()
 
     def enqueue(self, session, items) -> None:
@@ -119,35 +119,44 @@ class PostgresQueue:
             ).defer(item=item.id)
 
     async def work(self, name: str) -> None:
-        """Take jobs until :meth:`stop_taking` (or cancelled); then finish the build in
-        hand and stop."""
+        """Take jobs until :meth:`stop_taking`; then finish the build in hand and stop."""
         from procrastinate.worker import Worker
 
-        self.task = asyncio.current_task()
         app = procrastinate_app(self.url, self.settings, self.builder)
         async with app.open_async():
-            self.workers = [
+            workers = [
                 Worker(app=app, **{**app.worker_defaults, **options})
                 for options in ({"queues": [BUILDS], "name": name, "concurrency": 1},
                                 {"queues": [HOUSEKEEPING], "name": f"{name}-housekeeping"})
             ]  # fmt: skip
-            # Stopped by their own stop(): each finishes the job in hand, then returns,
-            # before the app closes (cancelled, a job could end after it, and fail).
-            await asyncio.gather(*(worker.run() for worker in self.workers))
+            runs = [asyncio.ensure_future(worker.run()) for worker in workers]
+
+            async def relay_stop() -> None:
+                # Begun after each run() (tasks start in order), whose first step clears
+                # any stop asked before it: a stop asked at any time reaches both.
+                await self.stop_requested.wait()
+                for worker in workers:
+                    worker.stop()  # each finishes the job in hand, then returns
+
+            relay = asyncio.ensure_future(relay_stop())
+            try:
+                # Stopped by their own stop(), they return before the app closes (cancelled,
+                # a job could end after it, and fail to record its end).
+                await asyncio.gather(*runs)
+            finally:
+                relay.cancel()
 
     def stop_taking(self) -> None:
         """Take no more jobs, and return from :meth:`work` once the build in hand is
         done (call it on the loop work() runs on: a signal handler, call_soon_threadsafe)."""
-        for worker in self.workers:
-            worker.stop()
-        if not self.workers and self.task is not None:  # still connecting: nothing in hand
-            self.task.cancel()
+        self.stop_requested.set()
 
     def start(self) -> None:
         """Run one worker on a thread of this process (``briefgen serve``'s own)."""
         with self.lock:
             if self.thread is not None and self.thread.is_alive():
                 return
+            self.stop_requested = asyncio.Event()  # a new worker: not stopped by the last
             ready = threading.Event()
 
             def run() -> None:

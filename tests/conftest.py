@@ -164,3 +164,12 @@ def unavailable(what: str, how: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing; CI must have it ({how})")
     pytest.skip(f"{what} is missing here ({how}); CI runs this test")
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's command, for tests that lay a DOCX out with it."""
+    path = shutil.which("soffice")
+    if path is None:
+        unavailable("soffice (LibreOffice)", "scripts/install-system-packages --test")
+    return path

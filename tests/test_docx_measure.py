@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import sys
 import zipfile
 
@@ -22,7 +21,7 @@ from briefgen.console import page_counts
 from briefgen.errors import BriefgenError
 from briefgen.office import Measured, as_word_shows_it, run_stopped_after
 from briefgen.render_jobs import Progress
-from conftest import BRIEFS, unavailable
+from conftest import BRIEFS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PRESS = BRIEFS / "press-lines-astana.yaml"
@@ -37,12 +36,6 @@ def docx_files(manifest_folder) -> dict[str, dict]:
         for entry in brief["files"]
         if entry["format"] == "docx"
     }
-
-
-@pytest.fixture
-def soffice():
-    if shutil.which("soffice") is None:
-        unavailable("soffice (LibreOffice)", "scripts/install-system-packages --test")
 
 
 # --- the copy LibreOffice measures -------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -20,15 +19,7 @@ from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs
 from briefgen.office import as_word_shows_it
-from conftest import EXAMPLE_SPECS, unavailable
-
-
-@pytest.fixture(scope="module")
-def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        unavailable("soffice (LibreOffice)", "scripts/install-system-packages --test")
-    return path
+from conftest import EXAMPLE_SPECS
 
 
 @pytest.fixture(scope="module")

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_briefs, load_all
-from conftest import BRIEFS, unavailable
+from conftest import BRIEFS
 
 SPEC = BRIEFS / "minister-hlm-2026.yaml"
 
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture(scope="module")
-def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        unavailable("soffice (LibreOffice)", "scripts/install-system-packages --test")
-    return path
 
 
 @pytest.fixture(scope="module")

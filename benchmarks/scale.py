@@ -35,7 +35,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
@@ -43,7 +42,7 @@ import httpx2 as httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]  # this checkout; the test helpers
 
-from portal_fixtures import PG_BIN, as_postgres, new_postgres_database  # noqa: E402
+from portal_fixtures import PG_BIN, new_postgres_database, postgres_cluster  # noqa: E402
 from scale_fixtures import (  # noqa: E402
     Portal,
     Worker,
@@ -55,25 +54,6 @@ from scale_fixtures import (  # noqa: E402
 )
 
 BRIEF = "press-lines-astana"
-
-
-@contextmanager
-def postgres():
-    """A PostgreSQL server on a Unix socket in a temporary folder (as the tests' fixture)."""
-    folder = Path(tempfile.mkdtemp(prefix="briefgen-bench-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    data = folder / "data"
-    as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                 "--no-sync", "-E", "UTF8"])  # fmt: skip
-    options = f"-k {folder} -c listen_addresses='' -c max_connections=200"
-    as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "120",
-                 "-l", str(folder / "log"), "start"])  # fmt: skip
-    try:
-        yield folder
-    finally:
-        as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def start(workspace: Path, url: str, logs: Path, workers: int, portals: int):
@@ -189,7 +169,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (PG_BIN / "pg_ctl").exists():
         sys.exit(f"PostgreSQL is not installed ({PG_BIN}): scripts/install-system-packages --test")
-    with tempfile.TemporaryDirectory() as scratch, postgres() as pg:
+    with tempfile.TemporaryDirectory() as scratch, postgres_cluster("briefgen-bench-pg-") as pg:
         folder = Path(scratch)
         workspace_of(folder / "template", args.briefs, f"{BRIEF}.yaml")
         ids = [f"{BRIEF}-{n:02d}" for n in range(args.briefs)]

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,13 +49,22 @@ def postgres_server():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    folder = Path(tempfile.mkdtemp(prefix="briefgen-pg-"))
+    with postgres_cluster("briefgen-pg-", "-c fsync=off") as folder:  # tests: speed, not safety
+        yield folder
+
+
+@contextmanager
+def postgres_cluster(prefix: str, settings: str = ""):
+    """A PostgreSQL server on a Unix socket in a new temporary folder named ``prefix...``,
+    started with ``settings`` (``-c name=value``) too; yields the folder, stops and
+    removes it after."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     data = folder / "data"
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                  "--no-sync", "-E", "UTF8"])  # fmt: skip
-    options = f"-k {folder} -c listen_addresses='' -c fsync=off -c max_connections=200"
+    options = f"-k {folder} -c listen_addresses='' {settings} -c max_connections=200"
     as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "120",
                  "-l", str(folder / "log"), "start"])  # fmt: skip
     try:

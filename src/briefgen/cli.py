@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from briefgen import admin_cli, cli_authoring, cli_data, cli_worker
-from briefgen.cli_common import DatasetOption, WorkspaceOption, report
+from briefgen.cli_common import DatasetOption, TimeLimitOption, WorkspaceOption, report
 from briefgen.errors import BriefgenError
 
 app = typer.Typer(
@@ -149,15 +149,7 @@ def build(
         ),
     ] = "pdf/ua-1",
     dataset: DatasetOption = None,
-    time_limit: Annotated[
-        float,
-        typer.Option(
-            "--time-limit",
-            min=1,
-            metavar="SECONDS",
-            help="Seconds one brief may take to render before it is stopped.",
-        ),
-    ] = 60,
+    time_limit: TimeLimitOption = 60,
     watch: Annotated[
         bool,
         typer.Option(

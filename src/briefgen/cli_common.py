@@ -23,6 +23,16 @@ DatasetOption = Annotated[
         metavar="PATH",
     ),
 ]
+TimeLimitOption = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=1,
+        metavar="SECONDS",
+        help="Seconds one brief may take to render before it is stopped (a runaway "
+        "template).",
+    ),
+]
 # The kinds of dataset item, as typer checks them; they mirror briefgen.datamodel.ITEM_KINDS
 # (which imports pydantic).
 ItemKind = Enum(

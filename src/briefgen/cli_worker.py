@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from briefgen.admin_cli import DatabaseUrl
-from briefgen.cli_common import WorkspaceOption
+from briefgen.cli_common import TimeLimitOption, WorkspaceOption
 from briefgen.errors import BriefgenError
 
 NEEDS_POSTGRESQL = (
@@ -69,15 +69,7 @@ def worker(
             "workers keep dying under it.",
         ),
     ] = 3,  # fmt: skip
-    time_limit: Annotated[
-        float,
-        typer.Option(
-            "--time-limit",
-            min=1,
-            metavar="SECONDS",
-            help="Stop rendering a brief that runs this long (a runaway template).",
-        ),
-    ] = 60,  # fmt: skip
+    time_limit: TimeLimitOption = 60,
 ) -> None:
     """Take build jobs from the shared PostgreSQL database and build them: the briefs
     editors asked for on any portal, one at a time, each as `briefgen build` would.

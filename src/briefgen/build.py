@@ -176,7 +176,9 @@ def build_briefs(
         # Files untouched since the last build of this spec: its outputs are too, and
         # the spec is not even read (the content hash below decides the rest).
         unchanged = None if options.force else unchanged_outputs(manifest, out_dir, path, stamp)
-        if unchanged is None or (recount and any(map(docx_unmeasured, unchanged))):
+        if unchanged is None or (
+            recount and any(docx_unmeasured(f) for entry in unchanged for f in entry["files"])
+        ):
             stale.append(path)
             continue
         for entry in unchanged:
@@ -301,7 +303,7 @@ def plan_job(
             fmt: found
             for fmt in formats
             if (found := up_to_date(entry, fmt, inputs[fmt], out_dir)) is not None
-            and not (fmt == "docx" and recount and found.get("pages") is None)
+            and not (recount and docx_unmeasured(found))
         }  # fmt: skip
         return Job(item, brief, dirs, formats, inputs, current)
 

@@ -170,12 +170,12 @@ def measure_docx(
     return [note]
 
 
-def docx_unmeasured(entry: dict) -> bool:
-    """Has this edition a DOCX whose pages were never counted? A build that counts them
-    builds it again (its measuring is not part of the spec's stamp: the outputs are the
-    same bytes, and the portal would take a measured brief for a stale one)."""
-    files = entry.get("files") or []
-    return any(f.get("format") == "docx" and f.get("pages") is None for f in files)
+def docx_unmeasured(file: dict) -> bool:
+    """Is this manifest file entry a DOCX whose pages were never counted? A build that
+    counts them builds it again (its measuring is not part of the spec's stamp: the
+    outputs are the same bytes, and the portal would take a measured brief for a stale
+    one)."""
+    return file.get("format") == "docx" and file.get("pages") is None
 
 
 def docx_pages_countable() -> bool:

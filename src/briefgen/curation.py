@@ -207,6 +207,7 @@ def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], So
         raise BriefgenError(Problem(
             f"not a source file briefgen reads: a regular {', '.join(SOURCE_SUFFIXES)} file",
             file))  # fmt: skip
+    checked_options(new)  # a bad --date or --url: said as the option, before any writing
     text_path = folder / "sources" / f"{new.id}{file.suffix.lower()}"
     entry_path = folder / f"{new.id}.yaml"
     for taken in (text_path, entry_path):
@@ -232,18 +233,28 @@ def add_source(folder: Path, file: Path, new: NewSource) -> tuple[list[Path], So
         for path in written:
             path.unlink(missing_ok=True)
         if isinstance(exc, BriefgenError):
-            raise BriefgenError([as_option(p, entry_path) for p in exc.problems]) from None
+            raise
         raise BriefgenError(Problem(f"cannot write: {exc.strerror}", exc.filename)) from None
     return written, paragraphs
 
 
-def as_option(problem: Problem, entry_path: Path) -> Problem:
-    """A problem the dataset found in the registration just written (and now removed)
-    told as the command-line option it came from: ``--date: '2026-13' is not ...``."""
-    prefix = "sources[0]."
-    if Path(problem.file or "") != entry_path or not problem.message.startswith(prefix):
-        return problem
-    return Problem("--" + problem.message.removeprefix(prefix), severity=problem.severity)
+def checked_options(new: NewSource) -> None:
+    """The options as the dataset will read them (its own ``Source`` model), each problem
+    named by its option: ``--date: '2026-13' is not a real date (...)``."""
+    from pydantic import ValidationError
+
+    from briefgen.datamodel import Source
+    from briefgen.validation import describe
+
+    fields = {"id": new.id, "title": new.title, "publisher": new.publisher, "date": new.date,
+              "kind": new.kind, "language": new.language, "file": "-", "url": new.url}  # fmt: skip
+    try:
+        Source.model_validate(fields)
+    except ValidationError as exc:
+        raise BriefgenError([
+            Problem(f"--{error['loc'][0]}: {describe(Source, tuple(error['loc']), error)}")
+            for error in exc.errors()
+        ]) from None
 
 
 def source_entry(new: NewSource, relative: Path) -> str:
